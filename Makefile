@@ -1,0 +1,34 @@
+# The two commands of the README: `make run` and `make test`. Both install the Debian
+# packages they need when missing, so a fresh Debian 12 machine with Swift is enough.
+
+SWIFT ?= swift
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+RUN_PACKAGES := libsnmp-dev
+TEST_PACKAGES := libsnmp-dev ipmitool freeipmi-tools snmptrapd snmp smitools
+
+.PHONY: run test build bench deps-run deps-test clean
+
+run: deps-run build
+	.build/debug/ipmigod --simulate --state-dir .state/simulate
+
+test: deps-test
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+build:
+	$(SWIFT) build
+
+# Release build of the daemon and the benchmark; see docs/benchmarks.md.
+bench: deps-run
+	$(SWIFT) build -c release --product ipmigod
+	$(SWIFT) build -c release --product ipmigod-bench
+	.build/release/ipmigod-bench --daemon .build/release/ipmigod
+
+deps-run:
+	@scripts/install-packages $(RUN_PACKAGES)
+
+deps-test:
+	@scripts/install-packages $(TEST_PACKAGES)
+
+clean:
+	rm -rf .build .state

@@ -1,0 +1,78 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "ipmigod",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "ipmigod", targets: ["ipmigod"]),
+        .executable(name: "ipmigod-bench", targets: ["ipmigod-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
+    ],
+    targets: [
+        // RMCP/IPMI wire codec, sessions and crypto, command handlers, BMC model, persistent state.
+        // No sockets here: the daemon feeds datagrams in and sends what comes back.
+        .target(
+            name: "IPMICore",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Core"
+        ),
+        // The C shim that re-exports the net-snmp macros Swift cannot import.
+        .target(
+            name: "CNetSNMP",
+            path: "Sources/CNetSNMP",
+            linkerSettings: [.linkedLibrary("netsnmp")]
+        ),
+        // PEF, PET encoding and the SNMP sender.
+        .target(
+            name: "IPMIAlerting",
+            dependencies: ["IPMICore", "CNetSNMP"],
+            path: "Sources/Alerting"
+        ),
+        .executableTarget(
+            name: "ipmigod",
+            dependencies: [
+                "IPMICore",
+                "IPMIAlerting",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            path: "Sources/Daemon"
+        ),
+        .executableTarget(
+            name: "ipmigod-bench",
+            dependencies: [
+                "IPMICore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/ipmigod-bench"
+        ),
+        .testTarget(
+            name: "CoreTests",
+            dependencies: ["IPMICore", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Tests/CoreTests"
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["IPMICore", "ipmigod", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Tests/IntegrationTests"
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

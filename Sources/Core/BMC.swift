@@ -1,0 +1,108 @@
+import Logging
+import NIOCore
+
+/// The BMC: the one owner of sessions, users, channel settings and everything else a
+/// client can change. It is confined to one event loop (or thread); datagrams go in and
+/// answers come out, with no I/O of its own besides the state directory.
+public final class BMC {
+    public let configuration: BMCConfiguration
+    public internal(set) var users: UserTable
+    public internal(set) var channelAccess: ChannelAccessState
+    public internal(set) var sessions: SessionTable
+    public var logger: Logger
+    public internal(set) var drops = RateLimitedLog()
+
+    let store: StateStore
+    let dispatcher: CommandDispatcher
+    /// Reused for each LAN message before it is wrapped, so the request path does not allocate.
+    var scratch = ByteBuffer()
+
+    static let usersFile = "users.json"
+    static let channelFile = "channel.json"
+
+    public init(configuration: BMCConfiguration, logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        store = try StateStore(directory: configuration.stateDirectory)
+        users = try store.load(UserTable.self, from: BMC.usersFile) ?? UserTable(configured: configuration.users)
+        channelAccess = try store.load(ChannelAccessState.self, from: BMC.channelFile)
+            ?? ChannelAccessState(privilegeLimit: configuration.channel.privilegeLimit)
+        channelAccess.volatile = channelAccess.nonVolatile
+        sessions = SessionTable(capacity: configuration.limits.maximumSessions,
+                                idleTimeout: .nanoseconds(Int64(configuration.limits.idleTimeout * 1e9)))
+        dispatcher = CommandDispatcher(tables: [
+            (.app, AppCommands.table),
+        ])
+        scratch.reserveCapacity(256)
+    }
+
+    /// Handles one datagram and writes the answer, if any, to `output`. Returns whether to send it.
+    public func handleDatagram(_ datagram: ByteBuffer, from remote: RemoteConsole, now: NIODeadline,
+                               into output: inout ByteBuffer) -> Bool {
+        let frame: RMCPFrame
+        do {
+            frame = try RMCPFrame.parse(datagram)
+        } catch {
+            drop("malformed packet", "\(error)", from: remote, now: now)
+            return false
+        }
+        switch frame {
+        case .acknowledgement:
+            return false
+        case .asf(let header, let message):
+            guard message.messageType == ASFMessage.presencePing else {
+                drop("unsupported ASF message", "type \(message.messageType)", from: remote, now: now)
+                return false
+            }
+            RMCPHeader(sequence: header.sequence, messageClass: .asf).write(to: &output)
+            ASFMessage.presencePong(tag: message.messageTag).write(to: &output)
+            return true
+        case .ipmi15(_, let packet):
+            return handleLegacy(packet, from: remote, now: now, into: &output)
+        case .rmcpPlus(_, let packet):
+            return handleRMCPPlus(packet, from: remote, now: now, into: &output)
+        }
+    }
+
+    /// Periodic housekeeping: closes idle sessions and forgets stale session setups.
+    public func tick(now: NIODeadline) {
+        for session in sessions.expire(now: now) {
+            logger.info("session closed after idle timeout", metadata: ["session": "\(session.handle)", "user": "\(session.userID)"])
+        }
+    }
+
+    func drop(_ reason: String, _ detail: @autoclosure () -> String, from remote: RemoteConsole, now: NIODeadline) {
+        drops.note(reason, detail: "\(detail()) from \(remote)", logger: logger, now: now)
+    }
+
+    /// Runs a request and leaves the LAN response in `scratch`.
+    func respond(to request: IPMIRequest, context: RequestContext) {
+        scratch.clear()
+        dispatcher.dispatch(request, context: context, bmc: self, to: &scratch)
+    }
+
+    func persistUsers() throws(CompletionCode) {
+        do {
+            try store.save(users, as: BMC.usersFile)
+        } catch {
+            logger.error("cannot save users: \(error)")
+            throw .unspecified
+        }
+    }
+
+    func persistChannelAccess() throws(CompletionCode) {
+        do {
+            try store.save(channelAccess, as: BMC.channelFile)
+        } catch {
+            logger.error("cannot save channel settings: \(error)")
+            throw .unspecified
+        }
+    }
+}
+
+extension RemoteConsole: CustomStringConvertible {
+    public var description: String {
+        guard let ipv4 else { return "[ipv6]:\(port)" }
+        return ipv4.map(String.init).joined(separator: ".") + ":\(port)"
+    }
+}

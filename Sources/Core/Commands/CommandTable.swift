@@ -1,0 +1,128 @@
+import NIOCore
+
+/// Reads the data bytes of a request. Running short is a bad length (0xC7).
+public struct RequestReader {
+    public var buffer: ByteBuffer
+    public init(_ buffer: ByteBuffer) { self.buffer = buffer }
+
+    public var remaining: Int { buffer.readableBytes }
+
+    public mutating func byte() throws(CompletionCode) -> UInt8 {
+        guard let value = buffer.readInteger(as: UInt8.self) else { throw .requestDataLengthInvalid }
+        return value
+    }
+
+    public mutating func uint16() throws(CompletionCode) -> UInt16 {
+        guard let value = buffer.readInteger(endianness: .little, as: UInt16.self) else {
+            throw .requestDataLengthInvalid
+        }
+        return value
+    }
+
+    public mutating func uint32() throws(CompletionCode) -> UInt32 {
+        guard let value = buffer.readInteger(endianness: .little, as: UInt32.self) else {
+            throw .requestDataLengthInvalid
+        }
+        return value
+    }
+
+    public mutating func bytes(_ count: Int) throws(CompletionCode) -> [UInt8] {
+        guard let value = buffer.readBytes(length: count) else { throw .requestDataLengthInvalid }
+        return value
+    }
+
+    /// A request with bytes left over is as malformed as one that runs short.
+    public func end() throws(CompletionCode) {
+        guard buffer.readableBytes == 0 else { throw .requestDataLengthInvalid }
+    }
+}
+
+/// A typed request: parsed from the data bytes, or refused with a completion code.
+public protocol CommandRequest: SendableMetatype {
+    init(from reader: inout RequestReader) throws(CompletionCode)
+}
+
+/// A typed response: serialized after the completion code.
+public protocol CommandResponse: SendableMetatype {
+    func write(to buffer: inout ByteBuffer)
+}
+
+/// A command with no request data.
+public struct EmptyRequest: CommandRequest {
+    public init(from reader: inout RequestReader) throws(CompletionCode) { try reader.end() }
+}
+
+/// A response with no data past the completion code.
+public struct EmptyResponse: CommandResponse {
+    public init() {}
+    public func write(to buffer: inout ByteBuffer) {}
+}
+
+/// What a handler knows about the request besides its data.
+public struct RequestContext {
+    /// The session's current privilege; `.none` outside a session.
+    public var privilege: PrivilegeLevel
+    public var session: Session?
+    public var remote: RemoteConsole
+    /// Set only while Activate Session is being handled: the challenge it answers.
+    public var challenge: PendingChallenge?
+    public var now: NIODeadline
+}
+
+/// One row of a netfn's command table: the command, who may send it, and its handler.
+public struct CommandSpec: Sendable {
+    public typealias Handler = @Sendable (BMC, inout RequestReader, RequestContext, inout ByteBuffer) throws(CompletionCode) -> Void
+
+    public let command: UInt8
+    public let name: String
+    /// The least privilege that may send it; `.none` also allows it outside a session.
+    public let privilege: PrivilegeLevel
+    public let handler: Handler
+
+    public init<Request: CommandRequest, Response: CommandResponse>(
+        _ command: UInt8, _ name: String, _ privilege: PrivilegeLevel,
+        _ handle: @escaping @Sendable (BMC, Request, RequestContext) throws(CompletionCode) -> Response
+    ) {
+        self.command = command
+        self.name = name
+        self.privilege = privilege
+        self.handler = { bmc, reader, context, output throws(CompletionCode) in
+            let request = try Request(from: &reader)
+            try handle(bmc, request, context).write(to: &output)
+        }
+    }
+}
+
+/// Every command the BMC answers, indexed by netfn and command.
+public struct CommandDispatcher: Sendable {
+    private var table: [CommandKey: CommandSpec] = [:]
+
+    public init(tables: [(NetFn, [CommandSpec])]) {
+        for (netFn, specs) in tables {
+            for spec in specs {
+                precondition(table[CommandKey(netFn, spec.command)] == nil, "duplicate command \(spec.name)")
+                table[CommandKey(netFn, spec.command)] = spec
+            }
+        }
+    }
+
+    public func spec(for key: CommandKey) -> CommandSpec? { table[key] }
+
+    /// Runs a request and writes its completion code and data after the LAN response header.
+    public func dispatch(_ request: IPMIRequest, context: RequestContext, bmc: BMC, to output: inout ByteBuffer) {
+        IPMIResponseWriter.write(respondingTo: request, to: &output) { body in
+            guard request.responderLUN == 0 else { return .invalidCommandForLUN }
+            guard let spec = table[request.key] else { return .invalidCommand }
+            guard context.privilege >= spec.privilege else {
+                return .insufficientPrivilege
+            }
+            var reader = RequestReader(request.data)
+            do throws(CompletionCode) {
+                try spec.handler(bmc, &reader, context, &body)
+                return .ok
+            } catch {
+                return error
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import Crypto
+
+/// RAKP authentication algorithms (IPMI 2.0 table 13-17).
+public enum AuthenticationAlgorithm: UInt8, Sendable, CaseIterable {
+    case none = 0x00
+    case hmacSHA1 = 0x01
+    case hmacMD5 = 0x02
+    case hmacSHA256 = 0x03
+
+    /// Length of the RAKP 4 integrity check value.
+    public var integrityCheckValueLength: Int {
+        switch self {
+        case .none: 0
+        case .hmacSHA1: 12
+        case .hmacMD5: 16
+        case .hmacSHA256: 16
+        }
+    }
+
+    /// HMAC of `data` keyed with `key`; empty for `.none`.
+    public func hmac(key: [UInt8], _ data: [UInt8]) -> [UInt8] {
+        let symmetricKey = SymmetricKey(data: key)
+        return data.withUnsafeBytes { bytes in
+            switch self {
+            case .none: return []
+            case .hmacSHA1: return Array(HMAC<Insecure.SHA1>.authenticationCode(for: bytes, using: symmetricKey))
+            case .hmacMD5: return Array(HMAC<Insecure.MD5>.authenticationCode(for: bytes, using: symmetricKey))
+            case .hmacSHA256: return Array(HMAC<SHA256>.authenticationCode(for: bytes, using: symmetricKey))
+            }
+        }
+    }
+}
+
+/// Per-packet integrity algorithms (IPMI 2.0 table 13-18).
+public enum IntegrityAlgorithm: UInt8, Sendable, CaseIterable {
+    case none = 0x00
+    case hmacSHA1_96 = 0x01
+    case hmacMD5_128 = 0x02
+    case md5_128 = 0x03
+    case hmacSHA256_128 = 0x04
+
+    public var authCodeLength: Int {
+        switch self {
+        case .none: 0
+        case .hmacSHA1_96: 12
+        case .hmacMD5_128, .md5_128, .hmacSHA256_128: 16
+        }
+    }
+}
+
+/// Payload encryption algorithms (IPMI 2.0 table 13-19).
+public enum ConfidentialityAlgorithm: UInt8, Sendable, CaseIterable {
+    case none = 0x00
+    case aesCBC128 = 0x01
+}

@@ -1,0 +1,236 @@
+import NIOCore
+
+/// IPMI 2.0 packets: the RMCP+ handshake (Open Session, RAKP 1 to 4), sessionless
+/// requests, and requests inside an RMCP+ session.
+extension BMC {
+    func handleRMCPPlus(_ packet: RMCPPlusPacket, from remote: RemoteConsole, now: NIODeadline,
+                        into output: inout ByteBuffer) -> Bool {
+        switch packet.payloadType {
+        case .ipmi where packet.sessionID == 0:
+            return handleSessionless(packet, from: remote, now: now, into: &output)
+        case .ipmi:
+            return handleInSession(packet, from: remote, now: now, into: &output)
+        case .openSessionRequest, .rakp1, .rakp3:
+            guard packet.sessionID == 0, !packet.isAuthenticated, !packet.isEncrypted else {
+                drop("malformed session setup", "setup payload inside a session", from: remote, now: now)
+                return false
+            }
+            let reply: (PayloadType, ByteBuffer)?
+            switch packet.payloadType {
+            case .openSessionRequest: reply = openSession(packet.payload, from: remote, now: now)
+            case .rakp1: reply = rakp1(packet.payload, from: remote, now: now)
+            default: reply = rakp3(packet.payload, from: remote, now: now)
+            }
+            guard let (type, payload) = reply else { return false }
+            var writer = RMCPPlusPacketWriter(buffer: &output, payloadType: type, encrypted: false,
+                                              authenticated: false, sessionID: 0, sequence: 0)
+            var payloadBytes = payload
+            output.writeBuffer(&payloadBytes)
+            _ = writer.endPayload(buffer: &output)
+            return true
+        default:
+            drop("unsupported payload type", "0x\(String(packet.rawPayloadType, radix: 16))", from: remote, now: now)
+            return false
+        }
+    }
+
+    // MARK: Requests
+
+    private func handleSessionless(_ packet: RMCPPlusPacket, from remote: RemoteConsole, now: NIODeadline,
+                                   into output: inout ByteBuffer) -> Bool {
+        guard !packet.isAuthenticated, !packet.isEncrypted, let request = try? IPMIRequest.parse(packet.payload) else {
+            drop("malformed sessionless request", "", from: remote, now: now)
+            return false
+        }
+        respond(to: request, context: RequestContext(privilege: .none, session: nil, remote: remote, now: now))
+        var writer = RMCPPlusPacketWriter(buffer: &output, payloadType: .ipmi, encrypted: false, authenticated: false,
+                                          sessionID: 0, sequence: 0)
+        output.writeBuffer(&scratch)
+        _ = writer.endPayload(buffer: &output)
+        return true
+    }
+
+    private func handleInSession(_ packet: RMCPPlusPacket, from remote: RemoteConsole, now: NIODeadline,
+                                 into output: inout ByteBuffer) -> Bool {
+        guard let session = sessions.session(id: packet.sessionID),
+              case .rmcpPlus(let protection, let consoleSessionID) = session.kind
+        else {
+            drop("unknown session", "RMCP+ session 0x\(String(packet.sessionID, radix: 16))", from: remote, now: now)
+            return false
+        }
+        // A session negotiated with integrity or confidentiality accepts nothing less.
+        guard packet.isAuthenticated == protection.isAuthenticated, packet.isEncrypted == protection.isEncrypted else {
+            drop("bad authentication", "protection flags do not match session \(session.handle)", from: remote, now: now)
+            return false
+        }
+        if protection.isAuthenticated && !protection.verify(packet) {
+            drop("bad authentication", "integrity check failed in session \(session.handle)", from: remote, now: now)
+            return false
+        }
+        guard session.inbound.accept(packet.sequence) else {
+            drop("replayed or stale packet", "sequence \(packet.sequence) in session \(session.handle)", from: remote, now: now)
+            return false
+        }
+        guard let message = protection.decrypt(packet.payload), let request = try? IPMIRequest.parse(message) else {
+            drop("malformed request", "cannot decrypt or parse in session \(session.handle)", from: remote, now: now)
+            return false
+        }
+        session.lastActivity = now
+        respond(to: request, context: RequestContext(privilege: session.privilege, session: session, remote: session.remote, now: now))
+
+        var writer = RMCPPlusPacketWriter(
+            buffer: &output, payloadType: .ipmi, encrypted: protection.isEncrypted,
+            authenticated: protection.isAuthenticated, sessionID: consoleSessionID,
+            sequence: session.nextOutboundSequence())
+        protection.appendEncrypted(scratch.readableBytesView, to: &output)
+        let signed = writer.endPayload(buffer: &output)
+        if protection.isAuthenticated {
+            let code = output.withUnsafeReadableBytes { bytes in
+                protection.authCode(over: UnsafeRawBufferPointer(rebasing: bytes[(signed.lowerBound - output.readerIndex)..<(signed.upperBound - output.readerIndex)]))
+            }
+            code.write(to: &output)
+        }
+        if session.isClosing { sessions.close(id: session.id) }
+        return true
+    }
+
+    // MARK: Handshake
+
+    private func openSession(_ payload: ByteBuffer, from remote: RemoteConsole, now: NIODeadline) -> (PayloadType, ByteBuffer)? {
+        guard let request = OpenSessionRequest.parse(payload) else {
+            drop("malformed session setup", "Open Session request", from: remote, now: now)
+            return nil
+        }
+        func answer(_ status: RMCPPlusStatus, _ handshake: PendingHandshake? = nil, privilege: PrivilegeLevel = .none) -> (PayloadType, ByteBuffer) {
+            var buffer = ByteBuffer()
+            let suite = handshake?.suite
+            OpenSessionResponse(
+                messageTag: request.messageTag, status: status, maximumPrivilege: privilege.rawValue,
+                consoleSessionID: request.consoleSessionID, managedSessionID: handshake?.managedSessionID ?? 0,
+                authentication: suite?.authentication.rawValue ?? 0, integrity: suite?.integrity.rawValue ?? 0,
+                confidentiality: suite?.confidentiality.rawValue ?? 0
+            ).write(to: &buffer)
+            if status != .ok {
+                drop("session refused", "Open Session: \(status)", from: remote, now: now)
+            }
+            return (.openSessionResponse, buffer)
+        }
+
+        guard !request.authentication.isWildcard, !request.integrity.isWildcard, !request.confidentiality.isWildcard,
+              let suite = CipherSuite.matching(request.authentication.algorithm, request.integrity.algorithm,
+                                               request.confidentiality.algorithm),
+              let policy = configuration.channel.policy(forSuite: suite.id)
+        else { return answer(.noCipherSuiteMatch) }
+        guard request.consoleSessionID != 0 else { return answer(.invalidSessionID) }
+        let ceiling = min(policy.maximumPrivilege, channelAccess.volatile.privilegeLimit)
+        let requested = request.requestedPrivilege
+        guard requested <= PrivilegeLevel.oem.rawValue else { return answer(.invalidRole) }
+        if let level = PrivilegeLevel(rawValue: requested), requested != 0, level > ceiling {
+            return answer(.unauthorizedRole)
+        }
+        guard channelAccess.volatile.isEnabled else { return answer(.insufficientResources) }
+        guard sessions.handshakes.count < sessions.pendingCapacity else { return answer(.insufficientResources) }
+
+        let handshake = PendingHandshake(
+            managedSessionID: sessions.newSessionID(), consoleSessionID: request.consoleSessionID, suite: suite,
+            suiteMaximumPrivilege: policy.maximumPrivilege, requestedPrivilege: requested, remote: remote, created: now)
+        sessions.handshakes[handshake.managedSessionID] = handshake
+        return answer(.ok, handshake, privilege: requested == 0 ? ceiling : PrivilegeLevel(rawValue: requested)!)
+    }
+
+    private func rakp1(_ payload: ByteBuffer, from remote: RemoteConsole, now: NIODeadline) -> (PayloadType, ByteBuffer)? {
+        let message: RAKPMessage1
+        var consoleSessionID: UInt32 = 0
+        func answer(_ status: RMCPPlusStatus, tag: UInt8, _ body: RAKPMessage2? = nil) -> (PayloadType, ByteBuffer) {
+            var buffer = ByteBuffer()
+            (body ?? RAKPMessage2(messageTag: tag, status: status, consoleSessionID: consoleSessionID)).write(to: &buffer)
+            if status != .ok { drop("session refused", "RAKP 1: \(status)", from: remote, now: now) }
+            return (.rakp2, buffer)
+        }
+        do throws(RMCPPlusStatus) {
+            guard let parsed = try RAKPMessage1.parse(payload) else {
+                drop("malformed session setup", "RAKP 1", from: remote, now: now)
+                return nil
+            }
+            message = parsed
+        } catch {
+            return answer(error, tag: payload.getInteger(at: payload.readerIndex) ?? 0)
+        }
+        guard var handshake = sessions.handshakes[message.managedSessionID] else {
+            drop("unknown session", "RAKP 1 for session 0x\(String(message.managedSessionID, radix: 16))", from: remote, now: now)
+            return nil
+        }
+        consoleSessionID = handshake.consoleSessionID
+        guard let privilege = PrivilegeLevel(rawValue: message.requestedPrivilege), privilege != .none else {
+            return answer(.invalidRole, tag: message.messageTag)
+        }
+        guard let user = users.lookUp(name: message.userName, privilege: privilege, nameOnly: message.isNameOnlyLookup),
+              let userLimit = user.privilegeLimit
+        else {
+            sessions.handshakes[message.managedSessionID] = nil
+            return answer(.unauthorizedName, tag: message.messageTag)
+        }
+        var ceiling = min(userLimit, handshake.suiteMaximumPrivilege, channelAccess.volatile.privilegeLimit)
+        if handshake.requestedPrivilege != 0, let asked = PrivilegeLevel(rawValue: handshake.requestedPrivilege) {
+            ceiling = min(ceiling, asked)
+        }
+        guard privilege <= ceiling else {
+            sessions.handshakes[message.managedSessionID] = nil
+            return answer(.unauthorizedRole, tag: message.messageTag)
+        }
+        let exchange = RAKPExchange(
+            authentication: handshake.suite.authentication, consoleSessionID: handshake.consoleSessionID,
+            managedSessionID: handshake.managedSessionID, consoleRandom: message.consoleRandom,
+            managedRandom: sessions.randomBytes(16), managedGUID: configuration.device.systemGUID, role: message.role,
+            userName: message.userName)
+        handshake.exchange = exchange
+        handshake.userID = user.id
+        handshake.grantedPrivilege = privilege
+        sessions.handshakes[message.managedSessionID] = handshake
+        return answer(.ok, tag: message.messageTag, RAKPMessage2(
+            messageTag: message.messageTag, status: .ok, consoleSessionID: handshake.consoleSessionID,
+            managedRandom: exchange.managedRandom, managedGUID: exchange.managedGUID,
+            keyExchangeAuthCode: exchange.rakp2AuthCode(userKey: user.key)))
+    }
+
+    private func rakp3(_ payload: ByteBuffer, from remote: RemoteConsole, now: NIODeadline) -> (PayloadType, ByteBuffer)? {
+        guard let message = RAKPMessage3.parse(payload),
+              let handshake = sessions.handshakes[message.managedSessionID],
+              let exchange = handshake.exchange,
+              let user = users[handshake.userID]
+        else {
+            drop("malformed session setup", "RAKP 3 without RAKP 1", from: remote, now: now)
+            return nil
+        }
+        sessions.handshakes[message.managedSessionID] = nil
+        func answer(_ status: RMCPPlusStatus, icv: [UInt8] = []) -> (PayloadType, ByteBuffer) {
+            var buffer = ByteBuffer()
+            RAKPMessage4(messageTag: message.messageTag, status: status, consoleSessionID: handshake.consoleSessionID,
+                         integrityCheckValue: icv).write(to: &buffer)
+            if status != .ok { drop("session refused", "RAKP 3: \(status)", from: remote, now: now) }
+            return (.rakp4, buffer)
+        }
+        // The console gave up (it found our RAKP 2 code wrong): forget the handshake, say nothing.
+        guard message.status == .ok else {
+            drop("session refused", "console aborted at RAKP 3 with \(message.status)", from: remote, now: now)
+            return nil
+        }
+        guard constantTimeEquals(message.keyExchangeAuthCode, exchange.rakp3AuthCode(userKey: user.key)) else {
+            return answer(.invalidIntegrityCheckValue)
+        }
+        let sik = exchange.sessionIntegrityKey(bmcKey: user.key)
+        let protection = PacketProtection(suite: handshake.suite, sessionIntegrityKey: sik, password: user.key)
+        guard let session = sessions.activate(
+            id: handshake.managedSessionID,
+            kind: .rmcpPlus(protection, consoleSessionID: handshake.consoleSessionID),
+            userID: user.id, remote: remote, maximumPrivilege: handshake.grantedPrivilege,
+            privilege: handshake.grantedPrivilege,
+            inbound: SequenceWindow(initial: nil, ahead: 16, behind: 16), outboundSequence: 0, now: now)
+        else { return answer(.insufficientResources) }
+        logger.info("session opened", metadata: [
+            "session": "\(session.handle)", "user": "\(user.id)", "cipher_suite": "\(handshake.suite.id)",
+            "privilege": "\(session.privilege.name)", "remote": "\(remote)",
+        ])
+        return answer(.ok, icv: exchange.rakp4IntegrityCheckValue(sessionIntegrityKey: sik))
+    }
+}

@@ -1,0 +1,64 @@
+import NIOCore
+
+/// Where a request came from: what Get Session Info reports and where the answer goes.
+public struct RemoteConsole: Hashable, Sendable {
+    /// IPv4 address in network order, or nil for IPv6 peers.
+    public var ipv4: [UInt8]?
+    public var port: UInt16
+
+    public init(ipv4: [UInt8]?, port: UInt16) {
+        self.ipv4 = ipv4
+        self.port = port
+    }
+
+    public static let unknown = RemoteConsole(ipv4: nil, port: 0)
+}
+
+/// An active session, IPMI 1.5 or RMCP+.
+public final class Session {
+    public enum Kind {
+        /// IPMI 1.5: every packet carries this authentication type's code.
+        case legacy(AuthenticationType)
+        case rmcpPlus(PacketProtection, consoleSessionID: UInt32)
+    }
+
+    public let id: UInt32
+    public let handle: UInt8
+    public let kind: Kind
+    public let userID: UInt8
+    public let remote: RemoteConsole
+    /// The ceiling set when the session was opened.
+    public let maximumPrivilege: PrivilegeLevel
+    public var privilege: PrivilegeLevel
+    public var inbound: SequenceWindow
+    public var outboundSequence: UInt32
+    public var lastActivity: NIODeadline
+    /// Set by Close Session; the session goes once its answer is sent.
+    public var isClosing = false
+
+    init(id: UInt32, handle: UInt8, kind: Kind, userID: UInt8, remote: RemoteConsole, maximumPrivilege: PrivilegeLevel,
+         privilege: PrivilegeLevel, inbound: SequenceWindow, outboundSequence: UInt32, now: NIODeadline) {
+        self.id = id
+        self.handle = handle
+        self.kind = kind
+        self.userID = userID
+        self.remote = remote
+        self.maximumPrivilege = maximumPrivilege
+        self.privilege = privilege
+        self.inbound = inbound
+        self.outboundSequence = outboundSequence
+        self.lastActivity = now
+    }
+
+    public var isRMCPPlus: Bool {
+        if case .rmcpPlus = kind { return true }
+        return false
+    }
+
+    /// The next outbound sequence number; zero is skipped when it wraps.
+    func nextOutboundSequence() -> UInt32 {
+        outboundSequence &+= 1
+        if outboundSequence == 0 { outboundSequence = 1 }
+        return outboundSequence
+    }
+}

@@ -1,0 +1,127 @@
+import NIOCore
+
+/// The two's-complement checksum IPMI uses over message bytes.
+@inlinable
+func ipmiChecksum(_ bytes: ByteBufferView) -> UInt8 {
+    var sum: UInt8 = 0
+    for byte in bytes { sum &+= byte }
+    return 0 &- sum
+}
+
+/// An IPMI request as carried over LAN (IPMI 2.0 section 13.8, table 13-4):
+/// rsAddr, netFn/rsLUN, checksum, rqAddr, rqSeq/rqLUN, cmd, data, checksum.
+public struct IPMIRequest: Sendable {
+    public var responderAddress: UInt8
+    public var netFn: NetFn
+    public var responderLUN: UInt8
+    public var requesterAddress: UInt8
+    public var requesterSequence: UInt8
+    public var requesterLUN: UInt8
+    public var command: UInt8
+    public var data: ByteBuffer
+
+    public var key: CommandKey { CommandKey(netFn, command) }
+
+    public init(responderAddress: UInt8 = 0x20, netFn: NetFn, responderLUN: UInt8 = 0,
+                requesterAddress: UInt8 = 0x81, requesterSequence: UInt8, requesterLUN: UInt8 = 0,
+                command: UInt8, data: ByteBuffer) {
+        self.responderAddress = responderAddress
+        self.netFn = netFn
+        self.responderLUN = responderLUN
+        self.requesterAddress = requesterAddress
+        self.requesterSequence = requesterSequence
+        self.requesterLUN = requesterLUN
+        self.command = command
+        self.data = data
+    }
+
+    /// Parses a LAN request. Both checksums must be right; a request with a bad one is dropped.
+    public static func parse(_ message: ByteBuffer) throws(FrameError) -> IPMIRequest {
+        let count = message.readableBytes
+        guard count >= 7 else { throw .truncated }
+        let base = message.readerIndex
+        guard let view1 = message.viewBytes(at: base, length: 3),
+              let view2 = message.viewBytes(at: base + 3, length: count - 3),
+              ipmiChecksum(view1) == 0, ipmiChecksum(view2) == 0
+        else { throw .badChecksum }
+        let netFnLUN = message.getInteger(at: base + 1, as: UInt8.self)!
+        let seqLUN = message.getInteger(at: base + 4, as: UInt8.self)!
+        return IPMIRequest(
+            responderAddress: message.getInteger(at: base, as: UInt8.self)!,
+            netFn: NetFn(netFnLUN >> 2),
+            responderLUN: netFnLUN & 0x03,
+            requesterAddress: message.getInteger(at: base + 3, as: UInt8.self)!,
+            requesterSequence: seqLUN >> 2,
+            requesterLUN: seqLUN & 0x03,
+            command: message.getInteger(at: base + 5, as: UInt8.self)!,
+            data: message.getSlice(at: base + 6, length: count - 7)!
+        )
+    }
+
+    /// Writes the request as a LAN message (the console side; used by tests and the benchmark).
+    public func write(to buffer: inout ByteBuffer) {
+        let start = buffer.writerIndex
+        buffer.writeInteger(responderAddress)
+        buffer.writeInteger(netFn.rawValue << 2 | responderLUN)
+        buffer.writeInteger(ipmiChecksum(buffer.viewBytes(at: start, length: 2)!))
+        let second = buffer.writerIndex
+        buffer.writeInteger(requesterAddress)
+        buffer.writeInteger(requesterSequence << 2 | requesterLUN)
+        buffer.writeInteger(command)
+        var data = data
+        buffer.writeBuffer(&data)
+        buffer.writeInteger(ipmiChecksum(buffer.viewBytes(at: second, length: buffer.writerIndex - second)!))
+    }
+}
+
+/// Writes the LAN response to `request`: the caller supplies the completion code and writes
+/// the response data in `body`.
+public enum IPMIResponseWriter {
+    public static func write(
+        respondingTo request: IPMIRequest, to buffer: inout ByteBuffer,
+        body: (inout ByteBuffer) -> CompletionCode
+    ) {
+        let start = buffer.writerIndex
+        buffer.writeInteger(request.requesterAddress)
+        buffer.writeInteger(request.netFn.responseCode << 2 | request.requesterLUN)
+        buffer.writeInteger(ipmiChecksum(buffer.viewBytes(at: start, length: 2)!))
+        let second = buffer.writerIndex
+        buffer.writeInteger(request.responderAddress)
+        buffer.writeInteger(request.requesterSequence << 2 | request.responderLUN)
+        buffer.writeInteger(request.command)
+        let codeIndex = buffer.writerIndex
+        buffer.writeInteger(UInt8(0))
+        let code = body(&buffer)
+        buffer.setInteger(code.rawValue, at: codeIndex)
+        if code != .ok {
+            // A failed request carries nothing after the completion code.
+            buffer.moveWriterIndex(to: codeIndex + 1)
+        }
+        buffer.writeInteger(ipmiChecksum(buffer.viewBytes(at: second, length: buffer.writerIndex - second)!))
+    }
+}
+
+/// A parsed LAN response (the console side; used by tests and the benchmark).
+public struct IPMIResponse: Sendable {
+    public var netFn: UInt8
+    public var command: UInt8
+    public var requesterSequence: UInt8
+    public var completionCode: CompletionCode
+    public var data: ByteBuffer
+
+    public static func parse(_ message: ByteBuffer) throws(FrameError) -> IPMIResponse {
+        let count = message.readableBytes
+        guard count >= 8 else { throw .truncated }
+        let base = message.readerIndex
+        guard ipmiChecksum(message.viewBytes(at: base, length: 3)!) == 0,
+              ipmiChecksum(message.viewBytes(at: base + 3, length: count - 3)!) == 0
+        else { throw .badChecksum }
+        return IPMIResponse(
+            netFn: message.getInteger(at: base + 1, as: UInt8.self)! >> 2,
+            command: message.getInteger(at: base + 5, as: UInt8.self)!,
+            requesterSequence: message.getInteger(at: base + 4, as: UInt8.self)! >> 2,
+            completionCode: CompletionCode(message.getInteger(at: base + 6, as: UInt8.self)!),
+            data: message.getSlice(at: base + 7, length: count - 8)!
+        )
+    }
+}

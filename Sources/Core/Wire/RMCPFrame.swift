@@ -1,0 +1,80 @@
+import NIOCore
+
+/// The RMCP header that starts every datagram on port 623 (ASF 2.0 section 3.2.2).
+public struct RMCPHeader: Hashable, Sendable {
+    public static let version: UInt8 = 0x06
+    /// Sequence number 0xFF asks the receiver not to send an RMCP ACK (IPMI always uses it).
+    public static let noAckSequence: UInt8 = 0xFF
+    public static let size = 4
+
+    public enum MessageClass: UInt8, Sendable {
+        case asf = 0x06
+        case ipmi = 0x07
+    }
+
+    public var sequence: UInt8
+    public var messageClass: MessageClass
+    /// Set on RMCP ACK frames, which carry no payload.
+    public var isAcknowledgement: Bool
+
+    public init(sequence: UInt8 = RMCPHeader.noAckSequence, messageClass: MessageClass, isAcknowledgement: Bool = false) {
+        self.sequence = sequence
+        self.messageClass = messageClass
+        self.isAcknowledgement = isAcknowledgement
+    }
+
+    public func write(to buffer: inout ByteBuffer) {
+        buffer.writeInteger(RMCPHeader.version)
+        buffer.writeInteger(UInt8(0))
+        buffer.writeInteger(sequence)
+        buffer.writeInteger(messageClass.rawValue | (isAcknowledgement ? 0x80 : 0))
+    }
+}
+
+/// One datagram as the codec understands it, before any session processing.
+public enum RMCPFrame: Sendable {
+    /// An RMCP ACK of one of our frames; nothing to do.
+    case acknowledgement(RMCPHeader)
+    case asf(RMCPHeader, ASFMessage)
+    case ipmi15(RMCPHeader, IPMI15Packet)
+    case rmcpPlus(RMCPHeader, RMCPPlusPacket)
+}
+
+/// Why a datagram could not be parsed. Such datagrams are dropped, never answered.
+public enum FrameError: Error, Hashable, Sendable {
+    case truncated
+    case badRMCPVersion
+    case unsupportedMessageClass
+    case unsupportedASFMessage
+    case badLength
+    case badAuthenticationType
+    case badChecksum
+}
+
+extension RMCPFrame {
+    /// Parses one datagram. The packets returned share storage with `datagram`.
+    public static func parse(_ datagram: ByteBuffer) throws(FrameError) -> RMCPFrame {
+        var buffer = datagram
+        guard let version = buffer.readInteger(as: UInt8.self),
+              buffer.readInteger(as: UInt8.self) != nil,
+              let sequence = buffer.readInteger(as: UInt8.self),
+              let classByte = buffer.readInteger(as: UInt8.self)
+        else { throw .truncated }
+        guard version == RMCPHeader.version else { throw .badRMCPVersion }
+        guard let messageClass = RMCPHeader.MessageClass(rawValue: classByte & 0x1F) else {
+            throw .unsupportedMessageClass
+        }
+        let header = RMCPHeader(sequence: sequence, messageClass: messageClass, isAcknowledgement: classByte & 0x80 != 0)
+        if header.isAcknowledgement { return .acknowledgement(header) }
+        switch messageClass {
+        case .asf:
+            return .asf(header, try ASFMessage.parse(&buffer))
+        case .ipmi:
+            guard let authType = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self) else { throw .truncated }
+            if authType & 0x0F == AuthenticationType.rmcpPlus.rawValue {
+                return .rmcpPlus(header, try RMCPPlusPacket.parse(&buffer))
+            }
+            return .ipmi15(header, try IPMI15Packet.parse(&buffer))
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import IPMICore
+import Yams
+
+/// An address and UDP port to serve IPMI on.
+struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
+    var host: String
+    var port: Int
+
+    /// Parses "ADDR:PORT", "[V6ADDR]:PORT" or a bare address (port 623).
+    init?(_ text: String) {
+        var host = text
+        var port = 623
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]") else { return nil }
+            host = String(text[text.index(after: text.startIndex)..<close])
+            let rest = text[text.index(after: close)...]
+            if !rest.isEmpty {
+                guard rest.hasPrefix(":"), let value = Int(rest.dropFirst()) else { return nil }
+                port = value
+            }
+        } else if let colon = text.lastIndex(of: ":"), text.firstIndex(of: ":") == colon {
+            host = String(text[..<colon])
+            guard let value = Int(text[text.index(after: colon)...]) else { return nil }
+            port = value
+        }
+        guard !host.isEmpty, (0...65535).contains(port) else { return nil }
+        self.host = host
+        self.port = port
+    }
+
+    var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}
+
+/// The whole daemon configuration: what to listen on, and the BMC itself.
+struct DaemonConfiguration: Sendable {
+    var listen: [ListenAddress]
+    var bmc: BMCConfiguration
+    /// The system GUID was not configured: use the one generated at first start.
+    var generatesSystemGUID: Bool
+
+    /// Reads and validates a config file; nothing is half-applied on error.
+    static func load(path: String) throws(ConfigError) -> DaemonConfiguration {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigError(file: path, line: nil, field: "", message: "cannot read: \(error.localizedDescription)")
+        }
+        return try parse(text, file: path)
+    }
+
+    static func parse(_ text: String, file: String) throws(ConfigError) -> DaemonConfiguration {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw ConfigError(file: file, line: nil, field: "", message: "the file is empty")
+            }
+            root = node
+        } catch let error as ConfigError {
+            throw error
+        } catch let error as YamlError {
+            throw ConfigError(file: file, line: error.line, field: "", message: "not valid YAML: \(error.problem)")
+        } catch {
+            throw ConfigError(file: file, line: nil, field: "", message: "not valid YAML: \(error)")
+        }
+        return try ConfigSchema(root: ConfigNode(root, file: file, field: "")).read()
+    }
+}
+
+extension YamlError {
+    var line: Int? {
+        switch self {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): mark.line
+        default: nil
+        }
+    }
+
+    var problem: String {
+        switch self {
+        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _): problem
+        default: "\(self)"
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import IPMICore
+import Logging
+import NIOCore
+
+/// Feeds each datagram to the BMC and sends back what it answers. Runs on the BMC's event loop.
+final class DatagramHandler: ChannelInboundHandler {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+    typealias OutboundOut = AddressedEnvelope<ByteBuffer>
+
+    private let bmc: BMC
+    private let logger: Logger
+    private var pendingWrites = false
+
+    init(bmc: BMC, logger: Logger) {
+        self.bmc = bmc
+        self.logger = logger
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let envelope = unwrapInboundIn(data)
+        var output = context.channel.allocator.buffer(capacity: 128)
+        let remote = RemoteConsole(envelope.remoteAddress)
+        if bmc.handleDatagram(envelope.data, from: remote, now: .now(), into: &output) {
+            context.write(wrapOutboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: output)), promise: nil)
+            pendingWrites = true
+        }
+    }
+
+    /// One flush per batch of reads, not per datagram.
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if pendingWrites {
+            pendingWrites = false
+            context.flush()
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // A UDP socket error (e.g. ICMP port unreachable from a vanished console) is no reason to stop serving.
+        logger.debug("socket error: \(error)")
+    }
+}
+
+extension RemoteConsole {
+    init(_ address: SocketAddress) {
+        switch address {
+        case .v4(let v4):
+            let raw = v4.address.sin_addr.s_addr // network order in memory
+            self.init(ipv4: withUnsafeBytes(of: raw) { Array($0) }, port: UInt16(address.port ?? 0))
+        default:
+            self.init(ipv4: nil, port: UInt16(address.port ?? 0))
+        }
+    }
+}

@@ -1,0 +1,109 @@
+@preconcurrency import Dispatch
+import IPMICore
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The UDP front of the daemon: one event loop owns the BMC and serves every listen address.
+final class IPMIServer: Sendable {
+    private let group: MultiThreadedEventLoopGroup
+    private let channels: [any Channel]
+    let boundAddresses: [SocketAddress]
+
+    private init(group: MultiThreadedEventLoopGroup, channels: [any Channel]) {
+        self.group = group
+        self.channels = channels
+        self.boundAddresses = channels.compactMap(\.localAddress)
+    }
+
+    static func start(configuration: DaemonConfiguration, logger: Logger) async throws -> IPMIServer {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let loop = group.next()
+        do {
+            let bmcConfiguration = configuration.bmc
+            let bmc = try await loop.submit {
+                NIOLoopBound(try BMC(configuration: bmcConfiguration, logger: logger), eventLoop: loop)
+            }.get()
+            var channels: [any Channel] = []
+            for address in configuration.listen {
+                var bootstrap = DatagramBootstrap(group: loop)
+                    .channelOption(.socketOption(.so_reuseaddr), value: 1)
+                    .channelOption(.datagramVectorReadMessageCount, value: 8)
+                if address.host.contains(":") {
+                    // So that [::]:623 and 0.0.0.0:623 can both be bound.
+                    bootstrap = bootstrap.channelOption(.socketOption(.ipv6_v6only), value: 1)
+                }
+                let channel = try await bootstrap.channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(DatagramHandler(bmc: bmc.value, logger: logger))
+                    }
+                }.bind(host: address.host, port: address.port).get()
+                channels.append(channel)
+                logger.notice("listening on \(channel.localAddress.map(\.hostAndPort) ?? address.description)")
+            }
+            loop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
+                bmc.value.tick(now: .now())
+            }
+            return IPMIServer(group: group, channels: channels)
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
+    }
+
+    func stop() async {
+        for channel in channels { try? await channel.close() }
+        try? await group.shutdownGracefully()
+    }
+}
+
+/// SIGTERM and SIGINT, turned into something to await: the daemon stops cleanly on either.
+final class TerminationSignals: Sendable {
+    private let sources: [any DispatchSourceSignal]
+    private let state = NIOLockedValueBox<(fired: Bool, waiter: CheckedContinuation<Void, Never>?)>((false, nil))
+
+    init() {
+        let queue = DispatchQueue(label: "ipmigod.signals")
+        var sources: [any DispatchSourceSignal] = []
+        for signalNumber in [SIGTERM, SIGINT] {
+            signal(signalNumber, SIG_IGN)
+            sources.append(DispatchSource.makeSignalSource(signal: signalNumber, queue: queue))
+        }
+        self.sources = sources
+        for source in sources {
+            source.setEventHandler { [state] in
+                let waiter = state.withLockedValue { value in
+                    defer { value = (true, nil) }
+                    return value.waiter
+                }
+                waiter?.resume()
+            }
+            source.resume()
+        }
+    }
+
+    func wait() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let alreadyFired = state.withLockedValue { value in
+                if value.fired { return true }
+                value.waiter = continuation
+                return false
+            }
+            if alreadyFired { continuation.resume() }
+        }
+    }
+}
+
+extension SocketAddress {
+    /// "127.0.0.1:623" or "[::1]:623", as people write it.
+    var hostAndPort: String {
+        let host = ipAddress ?? "?"
+        let port = port ?? 0
+        return host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+    }
+}
