@@ -129,7 +129,9 @@ extension BMC {
             return answer(.unauthorizedRole)
         }
         guard channelAccess.volatile.isEnabled else { return answer(.insufficientResources) }
-        guard sessions.handshakes.count < sessions.pendingCapacity else { return answer(.insufficientResources) }
+        guard !sessions.isFull, sessions.handshakes.count < sessions.pendingCapacity else {
+            return answer(.insufficientResources)
+        }
 
         let handshake = PendingHandshake(
             managedSessionID: sessions.newSessionID(), consoleSessionID: request.consoleSessionID, suite: suite,
