@@ -52,7 +52,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ],
-            path: "Sources/Daemon"
+            path: "Sources/Daemon",
+            // The simulate-mode config; conf/ipmigod-simulate.yaml links to it.
+            resources: [.embedInCode("Resources/ipmigod-simulate.yaml")]
         ),
         .executableTarget(
             name: "ipmigod-bench",
@@ -70,7 +72,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["IPMICore", "ipmigod", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["IPMICore", .product(name: "NIOCore", package: "swift-nio")],
             path: "Tests/IntegrationTests"
         ),
     ],

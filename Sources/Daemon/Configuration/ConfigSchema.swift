@@ -137,17 +137,17 @@ struct ConfigSchema {
                 }
                 guard id != 1 || name.isEmpty else { throw nameNode.error("user 1 is the null user and has no name") }
             }
-            guard id == 1 || !name.isEmpty else {
-                throw ConfigError(file: element.file, line: element.line, field: "\(element.field).name", message: "is required")
-            }
             let password = try readPassword(element)
             let enabled = try element.child("enabled")?.bool() ?? true
             let privilege = try element.child("privilege")?.privilege() ?? .user
+            try element.rejectUnknownKeys()
+            guard id == 1 || !name.isEmpty else {
+                throw ConfigError(file: element.file, line: element.line, field: "\(element.field).name", message: "is required")
+            }
             if enabled && password.isEmpty {
                 throw ConfigError(file: element.file, line: element.line, field: "\(element.field).password",
                                   message: "an enabled user needs a password (there is no default password)")
             }
-            try element.rejectUnknownKeys()
             users.append(UserConfiguration(id: id, name: name, password: password, privilege: privilege, enabled: enabled))
         }
         return users

@@ -1,0 +1,45 @@
+import IPMICore
+import NIOCore
+
+/// An RMCP+ session with the daemon over a socket of its own: the handshake, requests, and
+/// Close Session, each a blocking round trip.
+struct ConsoleSession {
+    /// The one user the benchmark's config defines.
+    static let userName = "admin"
+    static let password = "admin"
+
+    struct Refused: Error, CustomStringConvertible {
+        let command: String
+        let code: CompletionCode
+        var description: String { "\(command) answered \(code)" }
+    }
+
+    private var console: RMCPPlusConsole
+    private let socket: UDPSocket
+
+    /// Open Session, RAKP 1 to 4: four round trips.
+    init(suite: CipherSuite, socket: UDPSocket) throws {
+        var console = RMCPPlusConsole(suite: suite, userName: Self.userName, password: Self.password)
+        let rakp1 = try console.rakp1(after: socket.exchange(console.openSessionRequest()))
+        let rakp3 = try console.rakp3(after: socket.exchange(rakp1))
+        try console.establish(after: socket.exchange(rakp3))
+        self.console = console
+        self.socket = socket
+    }
+
+    mutating func getDeviceID() throws {
+        try call(.app, 0x01, "Get Device ID")
+    }
+
+    /// Frees the daemon's session slot; the session is unusable afterwards.
+    mutating func close() throws {
+        let id = console.managedSessionID
+        try call(.app, 0x3C, "Close Session", [UInt8(id & 0xFF), UInt8(id >> 8 & 0xFF), UInt8(id >> 16 & 0xFF), UInt8(id >> 24)])
+    }
+
+    private mutating func call(_ netFn: NetFn, _ command: UInt8, _ name: String, _ data: [UInt8] = []) throws {
+        let reply = try socket.exchange(console.request(netFn, command, data))
+        let response = try console.response(reply)
+        guard response.completionCode == .ok else { throw Refused(command: name, code: response.completionCode) }
+    }
+}
