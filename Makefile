@@ -13,7 +13,7 @@ run: deps-run build
 
 test: deps-test
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build --disable-swift-testing
 
 build:
 	$(SWIFT) build

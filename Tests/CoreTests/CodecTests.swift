@@ -13,6 +13,15 @@ final class CodecTests: XCTestCase {
         ])
     }
 
+    func testRMCPAcknowledgementOnlyWhenTheSequenceAsksForIt() {
+        let withSequence = ByteBuffer(bytes: [0x06, 0x00, 0x07, 0x06, 0x00, 0x00, 0x11, 0xBE, 0x80, 0x2A, 0x00, 0x00])
+        XCTAssertEqual(RMCPHeader.acknowledgement(for: withSequence).map { Array($0.readableBytesView) },
+                       [0x06, 0x00, 0x07, 0x86])
+        let ipmi = ByteBuffer(bytes: [0x06, 0x00, 0xFF, 0x07, 0x00])
+        XCTAssertNil(RMCPHeader.acknowledgement(for: ipmi))
+        XCTAssertNil(RMCPHeader.acknowledgement(for: ByteBuffer(bytes: [0x06, 0x00, 0x07, 0x86])), "an ACK is not acknowledged")
+    }
+
     func testRequestRoundTripsAndChecksumsAreChecked() throws {
         var buffer = ByteBuffer()
         IPMIRequest(netFn: .app, requesterSequence: 5, command: 0x38, data: ByteBuffer(bytes: [0x8E, 0x04])).write(to: &buffer)

@@ -31,6 +31,23 @@ public struct RMCPHeader: Hashable, Sendable {
     }
 }
 
+extension RMCPHeader {
+    /// The RMCP ACK owed for `datagram`, if any: ASF 2.0 section 3.2.2.3 acknowledges every
+    /// RMCP message whose sequence number is not 255 (IPMI always sends 255).
+    public static func acknowledgement(for datagram: ByteBuffer) -> ByteBuffer? {
+        guard datagram.readableBytes >= RMCPHeader.size,
+              datagram.getInteger(at: datagram.readerIndex, as: UInt8.self) == RMCPHeader.version,
+              let sequence = datagram.getInteger(at: datagram.readerIndex + 2, as: UInt8.self),
+              let classByte = datagram.getInteger(at: datagram.readerIndex + 3, as: UInt8.self),
+              sequence != RMCPHeader.noAckSequence, classByte & 0x80 == 0,
+              let messageClass = MessageClass(rawValue: classByte & 0x1F)
+        else { return nil }
+        var ack = ByteBuffer()
+        RMCPHeader(sequence: sequence, messageClass: messageClass, isAcknowledgement: true).write(to: &ack)
+        return ack
+    }
+}
+
 /// One datagram as the codec understands it, before any session processing.
 public enum RMCPFrame: Sendable {
     /// An RMCP ACK of one of our frames; nothing to do.

@@ -20,6 +20,10 @@ final class DatagramHandler: ChannelInboundHandler {
         let envelope = unwrapInboundIn(data)
         var output = context.channel.allocator.buffer(capacity: 128)
         let remote = RemoteConsole(envelope.remoteAddress)
+        if let ack = RMCPHeader.acknowledgement(for: envelope.data) {
+            context.write(wrapOutboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: ack)), promise: nil)
+            pendingWrites = true
+        }
         if bmc.handleDatagram(envelope.data, from: remote, now: .now(), into: &output) {
             context.write(wrapOutboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: output)), promise: nil)
             pendingWrites = true

@@ -1,0 +1,72 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What Linux tells about another process's CPU time and memory.
+enum ProcessStats {
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// The CPU time a process has used, all its threads (live and exited) together.
+    struct CPUTime {
+        /// The process CPU-time clock (clock_getcpuclockid): exact to the nanosecond.
+        var nanoseconds: UInt64
+        /// utime + stime from /proc/PID/stat: the same total, rounded to clock ticks.
+        var ticks: UInt64
+    }
+
+    /// Resident memory from /proc/PID/status, in KiB.
+    struct Memory: Encodable {
+        var vmRSSKiB: Int
+        var vmHWMKiB: Int
+    }
+
+    /// Clock ticks per second, the unit of /proc/PID/stat (100 on Linux: 10 ms a tick).
+    static let ticksPerSecond = UInt64(sysconf(Int32(_SC_CLK_TCK)))
+
+    static func cpuTime(of pid: pid_t) throws(Failure) -> CPUTime {
+        var clock = clockid_t()
+        var now = timespec()
+        guard clock_getcpuclockid(pid, &clock) == 0, clock_gettime(clock, &now) == 0 else {
+            throw Failure(description: "cannot read the CPU clock of process \(pid)")
+        }
+        // The command name (field 2) is in parentheses and may hold spaces: split after it.
+        let stat = try read("/proc/\(pid)/stat")
+        guard let close = stat.lastIndex(of: ")") else { throw Failure(description: "/proc/\(pid)/stat: malformed") }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        // fields[0] is field 3 (state), so utime (field 14) and stime (field 15) are at 11 and 12.
+        guard fields.count > 12, let utime = UInt64(fields[11]), let stime = UInt64(fields[12]) else {
+            throw Failure(description: "/proc/\(pid)/stat: no utime/stime")
+        }
+        return CPUTime(nanoseconds: UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec), ticks: utime + stime)
+    }
+
+    static func memory(of pid: pid_t) throws(Failure) -> Memory {
+        let status = try read("/proc/\(pid)/status")
+        func kibibytes(_ key: String) -> Int? {
+            // A line reads "VmRSS:\t   12345 kB".
+            status.split(separator: "\n").first { $0.hasPrefix(key + ":") }
+                .flatMap { Int($0.dropFirst(key.count + 1).split(whereSeparator: \.isWhitespace).first ?? "") }
+        }
+        guard let rss = kibibytes("VmRSS"), let hwm = kibibytes("VmHWM") else {
+            throw Failure(description: "/proc/\(pid)/status: no VmRSS/VmHWM")
+        }
+        return Memory(vmRSSKiB: rss, vmHWMKiB: hwm)
+    }
+
+    /// A /proc file in full. Their size reads as 0, so read until end of file.
+    static func read(_ path: String) throws(Failure) -> String {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw Failure(description: "\(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            guard count > 0 else { break }
+            bytes += chunk[..<count]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
