@@ -40,15 +40,29 @@ struct Bench: ParsableCommand {
     }
 
     func run() throws {
+        let connectionCounts = sessions == 1 ? [1] : [1, sessions]
+        var measurements: [Measurement] = []
+
+        let floor = try EchoFloor()
+        for count in connectionCounts {
+            progress("loopback floor: UDP echo × \(requests) on \(count) connection(s)")
+            measurements.append(try RequestPhase.run(.echo, suite: nil, connections: count, requests: requests,
+                                                     serverCPU: floor.cpuTime) { [port = floor.port] in
+                try EchoClient(port: port)
+            })
+        }
+        floor.stop()
+
         let bmc = try Daemon(executable: daemon, suites: suites)
         defer { bmc.stop() }
         progress("ipmigod pid \(bmc.pid) on 127.0.0.1:\(bmc.port)")
-
-        var measurements: [Measurement] = []
         for suite in suites.compactMap(CipherSuite.supported(id:)) {
-            for count in [1, sessions] {
+            for count in connectionCounts {
                 progress("suite \(suite.id): Get Device ID × \(requests) on \(count) session(s)")
-                measurements.append(try RequestPhase.run(daemon: bmc, suite: suite, sessions: count, requests: requests))
+                measurements.append(try RequestPhase.run(.getDeviceID, suite: suite.id, connections: count, requests: requests,
+                                                         serverCPU: bmc.cpuTime) { [port = bmc.port] in
+                    try ConsoleSession(suite: suite, socket: UDPSocket(port: port))
+                })
             }
             progress("suite \(suite.id): \(setups) session setups")
             measurements.append(try SetupPhase.run(daemon: bmc, suite: suite, setups: setups))

@@ -1,21 +1,23 @@
-/// One phase's numbers: how fast the clients got answers, and what the daemon spent on them.
+/// One phase's numbers: how fast the clients got answers, and what the server spent on them.
 struct Measurement: Encodable {
     enum Operation: String, Encodable {
         case getDeviceID = "Get Device ID"
         case sessionSetup = "session setup (Open Session, RAKP 1-4, Close Session)"
+        case echo = "UDP echo, the loopback floor"
     }
 
     let operation: Operation
-    let suite: UInt8
+    /// The cipher suite; none for the echo floor.
+    let suite: UInt8?
     let sessions: Int
     let operations: Int
     let seconds: Double
     let operationsPerSecond: Double
     let latency: LatencySummary
-    let daemonCPU: DaemonCPU
+    let serverCPU: ServerCPU
     let target: Target?
 
-    init(operation: Operation, suite: UInt8, sessions: Int, latencies: [UInt64], wallNanoseconds: UInt64,
+    init(operation: Operation, suite: UInt8?, sessions: Int, latencies: [UInt64], wallNanoseconds: UInt64,
          cpuBefore: ProcessStats.CPUTime, cpuAfter: ProcessStats.CPUTime) {
         self.operation = operation
         self.suite = suite
@@ -24,28 +26,36 @@ struct Measurement: Encodable {
         seconds = Double(wallNanoseconds) / 1e9
         operationsPerSecond = Double(operations) / seconds
         latency = LatencySummary(nanoseconds: latencies)
-        daemonCPU = DaemonCPU(before: cpuBefore, after: cpuAfter, operations: operations, wallNanoseconds: wallNanoseconds)
-        target = Target.forOperation(operation, suite: suite)
+        serverCPU = ServerCPU(before: cpuBefore, after: cpuAfter, operations: operations, wallNanoseconds: wallNanoseconds)
+        target = suite.flatMap { Target.forOperation(operation, suite: $0) }
     }
 }
 
-/// The daemon's CPU time (user + system, all threads) per operation, in microseconds.
-struct DaemonCPU: Encodable {
-    /// From the process CPU clock: exact.
+/// The server's CPU time (the daemon's, all threads; or the echo thread's) per operation, in µs.
+struct ServerCPU: Encodable {
+    /// From the kernel's CPU-time clock: exact.
     let microsecondsPerOperation: Double
-    /// From utime + stime in /proc/PID/stat, which count 10 ms ticks.
+    /// The same, split in user and kernel time in the proportion /proc/…/stat gives.
+    let userMicrosecondsPerOperation: Double
+    let systemMicrosecondsPerOperation: Double
+    /// utime + stime from /proc/…/stat, which count 10 ms ticks.
     let statMicrosecondsPerOperation: Double
     /// What one tick is worth per operation: the stat figure's uncertainty.
     let statResolutionMicroseconds: Double
-    /// The daemon's CPU time over the phase, as a share of one core.
+    /// The server's CPU time over the phase, as a share of one core.
     let coreUtilisation: Double
 
     init(before: ProcessStats.CPUTime, after: ProcessStats.CPUTime, operations: Int, wallNanoseconds: UInt64) {
         let count = Double(max(operations, 1))
         let tick = 1e6 / Double(ProcessStats.ticksPerSecond)
-        microsecondsPerOperation = Double(after.nanoseconds - before.nanoseconds) / 1000 / count
-        statMicrosecondsPerOperation = Double(after.ticks - before.ticks) * tick / count
+        let nanoseconds = Double(after.nanoseconds - before.nanoseconds)
+        let userTicks = Double(after.userTicks - before.userTicks)
+        let ticks = userTicks + Double(after.systemTicks - before.systemTicks)
+        microsecondsPerOperation = nanoseconds / 1000 / count
+        userMicrosecondsPerOperation = ticks == 0 ? 0 : microsecondsPerOperation * userTicks / ticks
+        systemMicrosecondsPerOperation = microsecondsPerOperation - userMicrosecondsPerOperation
+        statMicrosecondsPerOperation = ticks * tick / count
         statResolutionMicroseconds = tick / count
-        coreUtilisation = Double(after.nanoseconds - before.nanoseconds) / Double(max(wallNanoseconds, 1))
+        coreUtilisation = nanoseconds / Double(max(wallNanoseconds, 1))
     }
 }

@@ -2,18 +2,20 @@
 import Glibc
 #endif
 
-/// What Linux tells about another process's CPU time and memory.
+/// What Linux tells about the CPU time and memory of a process or thread.
 enum ProcessStats {
     struct Failure: Error, CustomStringConvertible {
         let description: String
     }
 
-    /// The CPU time a process has used, all its threads (live and exited) together.
+    /// The CPU time a process (all its threads, live and exited) or a thread has used.
     struct CPUTime {
-        /// The process CPU-time clock (clock_getcpuclockid): exact to the nanosecond.
+        /// From the kernel's CPU-time clock for the process or thread: exact to the nanosecond.
         var nanoseconds: UInt64
-        /// utime + stime from /proc/PID/stat: the same total, rounded to clock ticks.
-        var ticks: UInt64
+        /// utime and stime from /proc/…/stat: the same total, split in user and kernel time
+        /// and rounded to clock ticks.
+        var userTicks: UInt64
+        var systemTicks: UInt64
     }
 
     /// Resident memory from /proc/PID/status, in KiB.
@@ -27,19 +29,24 @@ enum ProcessStats {
 
     static func cpuTime(of pid: pid_t) throws(Failure) -> CPUTime {
         var clock = clockid_t()
+        guard clock_getcpuclockid(pid, &clock) == 0 else { throw Failure(description: "no CPU clock for process \(pid)") }
+        return try cpuTime(clock: clock, stat: "/proc/\(pid)/stat")
+    }
+
+    /// `stat` is /proc/PID/stat for a process, /proc/PID/task/TID/stat for a thread.
+    static func cpuTime(clock: clockid_t, stat path: String) throws(Failure) -> CPUTime {
         var now = timespec()
-        guard clock_getcpuclockid(pid, &clock) == 0, clock_gettime(clock, &now) == 0 else {
-            throw Failure(description: "cannot read the CPU clock of process \(pid)")
-        }
+        guard clock_gettime(clock, &now) == 0 else { throw Failure(description: "cannot read the CPU clock for \(path)") }
         // The command name (field 2) is in parentheses and may hold spaces: split after it.
-        let stat = try read("/proc/\(pid)/stat")
-        guard let close = stat.lastIndex(of: ")") else { throw Failure(description: "/proc/\(pid)/stat: malformed") }
+        let stat = try read(path)
+        guard let close = stat.lastIndex(of: ")") else { throw Failure(description: "\(path): malformed") }
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         // fields[0] is field 3 (state), so utime (field 14) and stime (field 15) are at 11 and 12.
         guard fields.count > 12, let utime = UInt64(fields[11]), let stime = UInt64(fields[12]) else {
-            throw Failure(description: "/proc/\(pid)/stat: no utime/stime")
+            throw Failure(description: "\(path): no utime/stime")
         }
-        return CPUTime(nanoseconds: UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec), ticks: utime + stime)
+        return CPUTime(nanoseconds: UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec),
+                       userTicks: utime, systemTicks: stime)
     }
 
     static func memory(of pid: pid_t) throws(Failure) -> Memory {

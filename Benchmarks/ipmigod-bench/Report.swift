@@ -32,39 +32,51 @@ struct Report: Encodable {
             "machine: \(machine.cpus) CPUs, \(machine.model); the client threads share them with the daemon",
         ]
         for measurement in measurements {
-            lines += [""] + Self.describe(measurement)
+            lines += [""] + describe(measurement)
         }
         let rss = Double(memory.vmRSSKiB) / 1024
         let hwm = Double(memory.vmHWMKiB) / 1024
         lines += [
             "",
             "Daemon memory at the end",
-            "  VmRSS \(Self.format(rss, 1)) MiB, VmHWM (peak) \(Self.format(hwm, 1)) MiB"
-                + "    target < \(Self.format(Target.maximumResidentMiB, 0)) MiB: \(hwm < Target.maximumResidentMiB ? "met" : "missed")",
+            "  VmRSS \(f(rss, 1)) MiB, VmHWM (peak) \(f(hwm, 1)) MiB"
+                + "    target < \(f(Target.maximumResidentMiB, 0)) MiB: \(hwm < Target.maximumResidentMiB ? "met" : "missed")",
         ]
         return lines.joined(separator: "\n")
     }
 
-    private static func describe(_ m: Measurement) -> [String] {
-        let unit = m.operation == .getDeviceID ? "request" : "setup"
-        let cpu = m.daemonCPU
+    private func describe(_ m: Measurement) -> [String] {
+        let unit = m.operation == .sessionSetup ? "setup" : "request"
+        let connections = m.operation == .echo ? "connection" : "session"
+        let server = m.operation == .echo ? "echo thread" : "daemon"
+        let cpu = m.serverCPU
         var lines = [
-            "\(m.operation.rawValue), cipher suite \(m.suite), \(m.sessions) session\(m.sessions == 1 ? "" : "s")",
-            "  \(m.operations) \(unit)s in \(format(m.seconds, 2)) s: \(format(m.operationsPerSecond, 0)) \(unit)s/s;"
-                + " latency p50 \(format(m.latency.p50Microseconds, 1)) µs, p99 \(format(m.latency.p99Microseconds, 1)) µs",
-            "  daemon CPU \(format(cpu.microsecondsPerOperation, 2)) µs per \(unit)"
-                + " (stat ticks: \(format(cpu.statMicrosecondsPerOperation, 1)) ± \(format(cpu.statResolutionMicroseconds, 1)));"
-                + " daemon busy \(format(cpu.coreUtilisation * 100, 0))% of a core",
+            m.operation.rawValue + (m.suite.map { ", cipher suite \($0)" } ?? "")
+                + ", \(m.sessions) \(connections)\(m.sessions == 1 ? "" : "s")",
+            "  \(m.operations) \(unit)s in \(f(m.seconds, 2)) s: \(f(m.operationsPerSecond, 0)) \(unit)s/s;"
+                + " latency p50 \(f(m.latency.p50Microseconds, 1)) µs, p99 \(f(m.latency.p99Microseconds, 1)) µs",
+            "  \(server) CPU \(f(cpu.microsecondsPerOperation, 2)) µs per \(unit)"
+                + " (user \(f(cpu.userMicrosecondsPerOperation, 1)), kernel \(f(cpu.systemMicrosecondsPerOperation, 1)));"
+                + " busy \(f(cpu.coreUtilisation * 100, 0))% of a core",
+            "  /proc stat ticks say \(f(cpu.statMicrosecondsPerOperation, 1)) ± \(f(cpu.statResolutionMicroseconds, 1)) µs",
         ]
+        if m.operation == .getDeviceID, let floor = floor(sessions: m.sessions) {
+            lines.append("  above the echo floor: \(f(cpu.microsecondsPerOperation - floor, 2)) µs per request")
+        }
         if let target = m.target {
             let met = cpu.microsecondsPerOperation <= target.maximumMicroseconds ? "met" : "missed"
-            lines.append("  target ≤ \(format(target.maximumMicroseconds, 0)) µs: \(met)"
+            lines.append("  target ≤ \(f(target.maximumMicroseconds, 0)) µs: \(met)"
                 + "    (OpenIPMI ipmi_sim: \(target.ipmiSimMicroseconds) µs)")
         }
         return lines
     }
 
-    private static func format(_ value: Double, _ decimals: Int) -> String {
+    /// The echo thread's CPU per request with as many connections, if it was measured.
+    private func floor(sessions: Int) -> Double? {
+        measurements.first { $0.operation == .echo && $0.sessions == sessions }?.serverCPU.microsecondsPerOperation
+    }
+
+    private func f(_ value: Double, _ decimals: Int) -> String {
         String(format: "%.\(decimals)f", value)
     }
 }

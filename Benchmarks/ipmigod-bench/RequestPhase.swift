@@ -1,61 +1,63 @@
-import IPMICore
-
-/// Get Device ID, ping-pong, on one or more concurrent sessions: each session has a thread
-/// and a socket of its own and sends its next request as soon as the reply arrives.
+/// Requests, ping-pong, on one or more concurrent connections: each has a thread and a
+/// socket of its own and sends its next request as soon as the reply arrives.
 enum RequestPhase {
-    struct SessionFailure: Error, CustomStringConvertible {
-        let session: Int
+    struct ConnectionFailure: Error, CustomStringConvertible {
+        let connection: Int
         let error: any Error
-        var description: String { "session \(session): \(error)" }
+        var description: String { "connection \(connection): \(error)" }
     }
 
-    static func run(daemon: Daemon, suite: CipherSuite, sessions: Int, requests: Int) throws -> Measurement {
-        let port = daemon.port
-        // The threads and this one meet three times: sessions ready, go, requests done. So the
+    /// `connect` runs on each connection's thread; `serverCPU` reads the server's CPU time.
+    static func run(
+        _ operation: Measurement.Operation, suite: UInt8?, connections: Int, requests: Int,
+        serverCPU: () throws -> ProcessStats.CPUTime, connect: @escaping @Sendable () throws -> any PingPongClient
+    ) throws -> Measurement {
+        // The threads and this one meet three times: connected, go, requests done. So the
         // window between the CPU readings holds the requests and nothing else.
-        let barrier = Barrier(parties: sessions + 1)
-        let workers = Workers(count: sessions) { _ in
-            runSession(port: port, suite: suite, requests: requests, barrier: barrier)
+        let barrier = Barrier(parties: connections + 1)
+        let workers = Workers(count: connections) { _ in
+            runConnection(connect: connect, requests: requests, barrier: barrier)
         }
         barrier.wait()
         // Nothing here may throw before the threads are released, or they would wait forever.
-        let before = Result { try daemon.cpuTime() }
+        let before = Result { try serverCPU() }
         let start = monotonicNanoseconds()
         barrier.wait()
         barrier.wait()
         let wall = monotonicNanoseconds() - start
-        let after = Result { try daemon.cpuTime() }
+        let after = Result { try serverCPU() }
 
         var latencies: [UInt64] = []
-        latencies.reserveCapacity(sessions * requests)
+        latencies.reserveCapacity(connections * requests)
         for (index, outcome) in workers.join().enumerated() {
-            do { latencies += try outcome.get() } catch { throw SessionFailure(session: index, error: error) }
+            do { latencies += try outcome.get() } catch { throw ConnectionFailure(connection: index, error: error) }
         }
-        return try Measurement(operation: .getDeviceID, suite: suite.id, sessions: sessions, latencies: latencies,
+        return try Measurement(operation: operation, suite: suite, sessions: connections, latencies: latencies,
                                wallNanoseconds: wall, cpuBefore: before.get(), cpuAfter: after.get())
     }
 
-    /// One session's thread: returns the latency of each measured request, in nanoseconds.
-    private static func runSession(port: UInt16, suite: CipherSuite, requests: Int,
-                                   barrier: Barrier) -> Result<[UInt64], any Error> {
-        var session: ConsoleSession?
+    /// One connection's thread: returns the latency of each measured request, in nanoseconds.
+    private static func runConnection(
+        connect: () throws -> any PingPongClient, requests: Int, barrier: Barrier
+    ) -> Result<[UInt64], any Error> {
+        var client: (any PingPongClient)?
         var failure: (any Error)?
         var latencies: [UInt64] = []
         latencies.reserveCapacity(requests)
         do {
-            session = try ConsoleSession(suite: suite, socket: UDPSocket(port: port))
-            // Warm up the daemon's and the client's caches and allocators before measuring.
-            for _ in 0..<min(1000, max(1, requests / 10)) { try session!.getDeviceID() }
+            client = try connect()
+            // Warm up the server's and the client's caches and allocators before measuring.
+            for _ in 0..<min(1000, max(1, requests / 10)) { try client!.call() }
         } catch {
             failure = error
         }
-        barrier.wait() // ready
+        barrier.wait() // connected
         barrier.wait() // go
         if failure == nil {
             do {
                 for _ in 0..<requests {
                     let start = monotonicNanoseconds()
-                    try session!.getDeviceID()
+                    try client!.call()
                     latencies.append(monotonicNanoseconds() - start)
                 }
             } catch {
@@ -64,8 +66,8 @@ enum RequestPhase {
         }
         barrier.wait() // done
         if failure == nil {
-            // Free the slot for the next phase; a failure here still means something is wrong.
-            do { try session!.close() } catch { failure = error }
+            // Frees the daemon's session slot for the next phase.
+            do { try client!.finish() } catch { failure = error }
         }
         return failure.map { .failure($0) } ?? .success(latencies)
     }

@@ -3,9 +3,9 @@ import Glibc
 #endif
 import NIOCore
 
-/// A blocking UDP socket connected to one loopback port. The benchmark drives the daemon
-/// ping-pong from plain threads, so blocking calls are the cheapest client there is: the
-/// client's own overhead stays small next to the daemon's.
+/// A blocking UDP socket on loopback. The benchmark drives the daemon ping-pong from plain
+/// threads, so blocking calls are the cheapest client there is: the client's own overhead
+/// stays small next to the daemon's.
 final class UDPSocket {
     enum SocketError: Error, CustomStringConvertible {
         case system(String, Int32)
@@ -20,26 +20,28 @@ final class UDPSocket {
     }
 
     private let fd: Int32
-    /// Reused for every reply, so that receiving allocates nothing.
+    /// Reused for every datagram, so that receiving allocates nothing.
     private var receiveBuffer = ByteBuffer()
 
-    /// Connects to 127.0.0.1:`port`; a receive that waits longer than `timeout` seconds fails.
-    init(port: UInt16, timeout: Double = 1) throws(SocketError) {
+    /// Connected to 127.0.0.1:`port`; a receive that waits longer than `timeout` seconds fails.
+    convenience init(port: UInt16, timeout: Double = 1) throws(SocketError) {
+        try self.init()
+        var time = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - timeout.rounded(.down)) * 1_000_000))
+        guard setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size)) == 0 else {
+            throw .system("setsockopt", errno)
+        }
+        try withAddress(port: port, "connect") { connect(fd, $0, $1) }
+    }
+
+    /// Bound to 127.0.0.1:`port`, to serve rather than call.
+    convenience init(boundTo port: UInt16) throws(SocketError) {
+        try self.init()
+        try withAddress(port: port, "bind") { bind(fd, $0, $1) }
+    }
+
+    private init() throws(SocketError) {
         fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
         guard fd >= 0 else { throw .system("socket", errno) }
-        var time = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - timeout.rounded(.down)) * 1_000_000))
-        var address = Self.loopback(port: port)
-        let ready = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size)) == 0
-            && withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-                }
-            }
-        guard ready else {
-            let code = errno
-            close(fd)
-            throw .system("connect", code)
-        }
     }
 
     deinit { close(fd) }
@@ -49,7 +51,7 @@ final class UDPSocket {
         guard sent == datagram.readableBytes else { throw .system("send", errno) }
     }
 
-    /// The next datagram from the daemon. The buffer is valid until the next call.
+    /// The next datagram. The buffer stays valid until the next call.
     func receive() throws(SocketError) -> ByteBuffer {
         receiveBuffer.clear()
         let received = receiveBuffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 2048) {
@@ -65,27 +67,47 @@ final class UDPSocket {
         return try receive()
     }
 
-    /// A free loopback UDP port, found by binding port 0 and asking which one the kernel chose.
-    static func freeLoopbackPort() throws(SocketError) -> UInt16 {
-        let probe = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        guard probe >= 0 else { throw .system("socket", errno) }
-        defer { close(probe) }
-        var address = loopback(port: 0)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(probe, $0, length) == 0 && getsockname(probe, $0, &length) == 0
+    /// Sends every datagram back where it came from, until an empty one arrives.
+    func echoUntilEmptyDatagram() {
+        var bytes = [UInt8](repeating: 0, count: 2048)
+        var peer = sockaddr_storage()
+        while true {
+            var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            let count = withUnsafeMutablePointer(to: &peer) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(fd, &bytes, bytes.count, 0, $0, &length) }
+            }
+            guard count > 0 else { return }
+            _ = withUnsafePointer(to: &peer) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(fd, bytes, count, 0, $0, length) }
             }
         }
-        guard ok else { throw .system("bind", errno) }
+    }
+
+    /// The port the socket is bound to; port 0 binds to one the kernel chooses.
+    func localPort() throws(SocketError) -> UInt16 {
+        var address = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard named == 0 else { throw .system("getsockname", errno) }
         return UInt16(bigEndian: address.sin_port)
     }
 
-    private static func loopback(port: UInt16) -> sockaddr_in {
+    /// A free loopback port for the daemon: bound, read, and released for it to bind.
+    static func freeLoopbackPort() throws(SocketError) -> UInt16 {
+        try UDPSocket(boundTo: 0).localPort()
+    }
+
+    private func withAddress(port: UInt16, _ call: String,
+                             _ body: (UnsafePointer<sockaddr>, socklen_t) -> Int32) throws(SocketError) {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
         address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        return address
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard result == 0 else { throw .system(call, errno) }
     }
 }

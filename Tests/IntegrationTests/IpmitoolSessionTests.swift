@@ -61,6 +61,16 @@ final class IpmitoolSessionTests: XCTestCase {
         XCTAssertTrue(daemon.isRunning)
     }
 
+    func testIPv6AndIPv4OnTheSamePort() throws {
+        let daemon = try Daemon(Daemon.Options(extraListen: ["[::1]:PORT"]))
+        let v6 = try runTool("ipmitool", ["-I", "lanplus", "-H", "::1", "-p", String(daemon.port), "-U", "admin", "-P", "admin", "mc", "info"])
+        XCTAssertAnswered(v6)
+        XCTAssertTrue(v6.stdout.contains("Product ID"), "\(v6)")
+        let freeipmi = try runTool("bmc-info", ["-h", "[::1]:\(daemon.port)", "-u", "admin", "-p", "admin", "-D", "LAN_2_0"])
+        XCTAssertAnswered(freeipmi)
+        XCTAssertAnswered(try daemon.ipmitool(["mc", "info"]))
+    }
+
     func testSigtermStopsTheDaemonCleanly() throws {
         let daemon = try Daemon()
         XCTAssertAnswered(try daemon.ipmitool(["mc", "info"]))

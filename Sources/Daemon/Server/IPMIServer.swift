@@ -36,7 +36,8 @@ final class IPMIServer: Sendable {
                     .channelOption(.datagramVectorReadMessageCount, value: 8)
                 if address.host.contains(":") {
                     // So that [::]:623 and 0.0.0.0:623 can both be bound.
-                    bootstrap = bootstrap.channelOption(.socketOption(.ipv6_v6only), value: 1)
+                    bootstrap = bootstrap.channelOption(
+                        ChannelOptions.Types.SocketOption(level: .ipv6, name: .ipv6_v6only), value: 1)
                 }
                 let channel = try await bootstrap.channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {

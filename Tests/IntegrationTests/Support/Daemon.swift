@@ -12,6 +12,7 @@ final class Daemon {
         var authTypes = "[md5, password]"
         var maxSessions = 16
         var idleTimeout = 60
+        /// More listen addresses; "PORT" stands for the daemon's port.
         var extraListen: [String] = []
     }
 
@@ -37,7 +38,7 @@ final class Daemon {
         try FileManager.default.createDirectory(at: self.folder, withIntermediateDirectories: true)
         port = UDPSocket.freePort()
         configPath = self.folder.appendingPathComponent("ipmigod.yaml").path
-        let listen = (["127.0.0.1:\(port)"] + options.extraListen).map { "\"\($0)\"" }.joined(separator: ", ")
+        let listen = (["127.0.0.1:\(port)"] + options.extraListen.map { $0.replacingOccurrences(of: "PORT", with: String(port)) }).map { "\"\($0)\"" }.joined(separator: ", ")
         let suites = options.suites.map { "{ id: \($0), max_privilege: administrator }" }.joined(separator: ", ")
         let config = """
             listen: [\(listen)]
