@@ -11,9 +11,8 @@ public struct RawResponse: CommandResponse {
 }
 
 /// The channel byte of many requests: bits 3..0, where 0x0E means "the channel this came in on".
-public struct ChannelSelector: Sendable {
+public enum ChannelSelector {
     public static let current: UInt8 = 0x0E
-    public var raw: UInt8
 }
 
 public struct GetDeviceIDResponse: CommandResponse {

@@ -68,9 +68,4 @@ public struct SessionTable {
         handshakes = handshakes.filter { now - $0.value.created <= setupTimeout }
         return idle
     }
-
-    /// Ends every session of a user, e.g. when the user is disabled or the password changes.
-    mutating func closeAll(userID: UInt8) {
-        active = active.filter { $0.value.userID != userID }
-    }
 }
