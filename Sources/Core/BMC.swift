@@ -9,6 +9,8 @@ public final class BMC {
     public internal(set) var users: UserTable
     public internal(set) var channelAccess: ChannelAccessState
     public internal(set) var sessions: SessionTable
+    public let sel: SELStore
+    public let fru: FRUInventory
     public var logger: Logger
     public internal(set) var drops = RateLimitedLog()
 
@@ -30,8 +32,12 @@ public final class BMC {
         channelAccess.volatile = channelAccess.nonVolatile
         sessions = SessionTable(capacity: configuration.limits.maximumSessions,
                                 idleTimeout: .nanoseconds(Int64(configuration.limits.idleTimeout * 1e9)))
+        sel = try SELStore(directory: configuration.stateDirectory, configuration: configuration.sel)
+        fru = try FRUInventory(configuration: configuration.fru, store: store)
         dispatcher = CommandDispatcher(tables: [
             (.app, AppCommands.table),
+            (.sensorEvent, SensorEventCommands.table),
+            (.storage, StorageCommands.table),
         ])
         scratch.reserveCapacity(256)
     }

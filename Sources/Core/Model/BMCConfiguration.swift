@@ -5,6 +5,8 @@ public struct BMCConfiguration: Sendable {
     public var channel: LANChannelConfiguration
     public var users: [UserConfiguration]
     public var limits: SessionLimits
+    public var sel: SELConfiguration = SELConfiguration()
+    public var fru: FRUConfiguration = FRUConfiguration()
     /// The only directory the daemon writes to.
     public var stateDirectory: String
 

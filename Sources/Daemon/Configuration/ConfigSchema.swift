@@ -13,9 +13,13 @@ struct ConfigSchema {
         let limits = try readLimits(root.child("limits"))
         let channel = try readChannel(root.child("lan_channel"))
         let users = try readUsers(root.child("users"))
+        let sel = try readSEL(root.child("sel"))
+        let fru = try readFRU(root.child("fru"))
         try root.rejectUnknownKeys()
-        let bmc = BMCConfiguration(device: device, channel: channel, users: users, limits: limits,
+        var bmc = BMCConfiguration(device: device, channel: channel, users: users, limits: limits,
                                    stateDirectory: stateDirectory)
+        bmc.sel = sel
+        bmc.fru = fru
         return DaemonConfiguration(listen: listen, bmc: bmc, generatesSystemGUID: generatesGUID)
     }
 

@@ -12,6 +12,8 @@ final class Daemon {
         var authTypes = "[md5, password]"
         var maxSessions = 16
         var idleTimeout = 60
+        /// Top-level YAML sections appended to the config (sel:, fru:, sensors:, ...).
+        var extraConfig = ""
         /// More listen addresses; "PORT" stands for the daemon's port.
         var extraListen: [String] = []
     }
@@ -58,7 +60,7 @@ final class Daemon {
               - { id: 3, name: operator, password: operator-pass, privilege: operator }
               - { id: 4, name: watcher, password: watcher-password-20b, privilege: user }
               - { id: 5, name: retired, password: retired, privilege: administrator, enabled: false }
-
+            \(options.extraConfig)
             """
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
         try start()

@@ -1,0 +1,3 @@
+extension StorageCommands {
+    static let sdrRepositoryCommands: [CommandSpec] = []
+}
