@@ -11,6 +11,11 @@ public final class BMC {
     public internal(set) var sessions: SessionTable
     public let sel: SELStore
     public let fru: FRUInventory
+    public internal(set) var sensors: [Sensor]
+    let sensorIndex: [UInt8: Int]
+    public internal(set) var sdr: SDRRepository
+    /// Where logged events go next (alerting). Register on the BMC's event loop.
+    public var eventSinks: [any EventSink] = []
     public var logger: Logger
     public internal(set) var drops = RateLimitedLog()
 
@@ -32,6 +37,11 @@ public final class BMC {
         channelAccess.volatile = channelAccess.nonVolatile
         sessions = SessionTable(capacity: configuration.limits.maximumSessions,
                                 idleTimeout: .nanoseconds(Int64(configuration.limits.idleTimeout * 1e9)))
+        let savedSettings = try store.load([String: SensorSettings].self, from: BMC.sensorSettingsFile) ?? [:]
+        sensors = configuration.sensors.map { Sensor(definition: $0, settings: savedSettings[$0.name]) }
+        sensorIndex = Dictionary(uniqueKeysWithValues: sensors.enumerated().map { ($1.number, $0) })
+        sdr = SDRRepository(sensorCount: sensors.count, hasFRU: true,
+                            changes: try store.load(SDRRepository.Changes.self, from: BMC.sdrFile) ?? SDRRepository.Changes())
         sel = try SELStore(directory: configuration.stateDirectory, configuration: configuration.sel)
         fru = try FRUInventory(configuration: configuration.fru, store: store)
         dispatcher = CommandDispatcher(tables: [

@@ -321,8 +321,8 @@ extension BMC {
         return number
     }
 
-    /// Get Device ID's additional device support byte. Grows as the BMC gains devices.
-    var additionalDeviceSupport: UInt8 { 0x00 }
+    /// Get Device ID's additional device support: sensor device, SDR repository, SEL, FRU inventory.
+    var additionalDeviceSupport: UInt8 { 0x0F }
 
     /// Get Channel Cipher Suites records, by suite: C0h, ID, then the three algorithms tagged.
     var cipherSuiteRecords: [UInt8] {

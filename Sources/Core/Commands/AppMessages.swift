@@ -21,7 +21,7 @@ public struct GetDeviceIDResponse: CommandResponse {
 
     public func write(to buffer: inout ByteBuffer) {
         buffer.writeInteger(identity.deviceID)
-        buffer.writeInteger(identity.deviceRevision & 0x0F)
+        buffer.writeInteger(0x80 | identity.deviceRevision & 0x0F) // bit 7: provides device SDRs
         buffer.writeInteger(identity.firmwareMajor & 0x7F) // bit 7 clear: device available
         let minor = identity.firmwareMinor
         buffer.writeInteger((minor / 10) << 4 | (minor % 10)) // BCD

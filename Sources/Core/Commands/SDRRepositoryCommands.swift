@@ -1,3 +1,169 @@
+import NIOCore
+
 extension StorageCommands {
-    static let sdrRepositoryCommands: [CommandSpec] = []
+    /// SDR repository commands (IPMI 2.0 chapter 33).
+    static let sdrRepositoryCommands: [CommandSpec] = [
+        CommandSpec(0x20, "Get SDR Repository Info", .user, getSDRRepositoryInfo),
+        CommandSpec(0x21, "Get SDR Repository Allocation Info", .user, getSDRAllocationInfo),
+        CommandSpec(0x22, "Reserve SDR Repository", .user, reserveSDRRepository),
+        CommandSpec(0x23, "Get SDR", .user, getSDR),
+        CommandSpec(0x24, "Add SDR", .operator, addSDR),
+        CommandSpec(0x25, "Partial Add SDR", .operator, partialAddSDR),
+        CommandSpec(0x26, "Delete SDR", .operator, deleteSDR),
+        CommandSpec(0x27, "Clear SDR Repository", .operator, clearSDRRepository),
+        CommandSpec(0x28, "Get SDR Repository Time", .user, getSDRRepositoryTime),
+        CommandSpec(0x29, "Set SDR Repository Time", .operator, setSDRRepositoryTime),
+        CommandSpec(0x2A, "Enter SDR Repository Update Mode", .operator, enterSDRUpdateMode),
+        CommandSpec(0x2B, "Exit SDR Repository Update Mode", .operator, exitSDRUpdateMode),
+    ]
+
+    static func getSDRRepositoryInfo(_ bmc: BMC, _: EmptyRequest, _: RequestContext) -> RawResponse {
+        let sdr = bmc.sdr
+        let count = sdr.entries.count
+        let free = min(sdr.freeBytes, 0xFFFE)
+        return RawResponse([
+            SDRRecord.version,
+            UInt8(truncatingIfNeeded: count), UInt8(truncatingIfNeeded: count >> 8),
+            UInt8(truncatingIfNeeded: free), UInt8(truncatingIfNeeded: free >> 8),
+        ] + littleEndian(sdr.lastAddition) + littleEndian(sdr.lastErase) + [
+            // Modal and non-modal updates; delete, partial add, reserve and allocation info supported.
+            0x60 | 0x08 | 0x04 | 0x02 | 0x01,
+        ])
+    }
+
+    static func getSDRAllocationInfo(_ bmc: BMC, _: EmptyRequest, _: RequestContext) -> RawResponse {
+        let units = SDRRepository.allocationUnits
+        let free = units - bmc.sdr.usedUnits
+        return RawResponse([
+            UInt8(truncatingIfNeeded: units), UInt8(units >> 8),
+            UInt8(SDRRepository.allocationUnitSize), 0x00,
+            UInt8(truncatingIfNeeded: free), UInt8(truncatingIfNeeded: free >> 8),
+            UInt8(truncatingIfNeeded: free), UInt8(truncatingIfNeeded: free >> 8),
+            UInt8((5 + 255 + 15) / 16),
+        ])
+    }
+
+    static func reserveSDRRepository(_ bmc: BMC, _: EmptyRequest, _: RequestContext) -> UInt16Response {
+        UInt16Response(value: bmc.sdr.reserve())
+    }
+
+    static func getSDR(_ bmc: BMC, _ request: GetSDRRequest, _: RequestContext) throws(CompletionCode) -> GetSDRResponse {
+        try bmc.readSDR(request)
+    }
+
+    static func addSDR(_ bmc: BMC, _ request: RemainingBytesRequest, _: RequestContext) throws(CompletionCode) -> UInt16Response {
+        let id = try bmc.sdr.add(request.bytes, now: bmc.timestamp)
+        try bmc.persistSDRChanges()
+        return UInt16Response(value: id)
+    }
+
+    static func partialAddSDR(_ bmc: BMC, _ request: PartialAddSDRRequest, _: RequestContext) throws(CompletionCode) -> UInt16Response {
+        try bmc.sdr.checkReservation(request.reservation)
+        let id = try bmc.sdr.partialAdd(recordID: request.recordID, offset: request.offset, data: request.data,
+                                        isLast: request.isLast, now: bmc.timestamp)
+        if request.isLast { try bmc.persistSDRChanges() }
+        return UInt16Response(value: id)
+    }
+
+    static func deleteSDR(_ bmc: BMC, _ request: ReservedRecordRequest, _: RequestContext) throws(CompletionCode) -> UInt16Response {
+        try bmc.sdr.checkReservation(request.reservation)
+        let id = try bmc.sdr.delete(request.recordID, now: bmc.timestamp)
+        try bmc.persistSDRChanges()
+        return UInt16Response(value: id)
+    }
+
+    static func clearSDRRepository(_ bmc: BMC, _ request: ClearSDRRequest, _: RequestContext) throws(CompletionCode) -> RawResponse {
+        try bmc.sdr.checkReservation(request.reservation)
+        if request.initiates {
+            bmc.sdr.clear(now: bmc.timestamp)
+            try bmc.persistSDRChanges()
+        }
+        return RawResponse([0x01]) // erasure completed
+    }
+
+    static func getSDRRepositoryTime(_ bmc: BMC, _: EmptyRequest, _: RequestContext) -> RawResponse {
+        RawResponse(littleEndian(bmc.timestamp))
+    }
+
+    static func setSDRRepositoryTime(_ bmc: BMC, _ request: RemainingBytesRequest, _: RequestContext) throws(CompletionCode) -> EmptyResponse {
+        // The SDR repository shares the BMC's clock, which follows the system clock.
+        guard request.bytes.count == 4 else { throw .requestDataLengthInvalid }
+        return EmptyResponse()
+    }
+
+    static func enterSDRUpdateMode(_ bmc: BMC, _: EmptyRequest, _: RequestContext) -> EmptyResponse {
+        bmc.sdr.isInUpdateMode = true
+        return EmptyResponse()
+    }
+
+    static func exitSDRUpdateMode(_ bmc: BMC, _: EmptyRequest, _: RequestContext) -> EmptyResponse {
+        bmc.sdr.isInUpdateMode = false
+        return EmptyResponse()
+    }
+
+    static func littleEndian(_ value: UInt32) -> [UInt8] {
+        [UInt8(truncatingIfNeeded: value), UInt8(truncatingIfNeeded: value >> 8),
+         UInt8(truncatingIfNeeded: value >> 16), UInt8(truncatingIfNeeded: value >> 24)]
+    }
+}
+
+/// All the request's data bytes (Add SDR's record, a timestamp).
+public struct RemainingBytesRequest: CommandRequest {
+    public var bytes: [UInt8]
+    public init(from reader: inout RequestReader) throws(CompletionCode) {
+        bytes = try reader.bytes(reader.remaining)
+    }
+}
+
+public struct PartialAddSDRRequest: CommandRequest {
+    public var reservation: UInt16
+    public var recordID: UInt16
+    public var offset: Int
+    public var isLast: Bool
+    public var data: [UInt8]
+    public init(from reader: inout RequestReader) throws(CompletionCode) {
+        reservation = try reader.uint16()
+        recordID = try reader.uint16()
+        offset = Int(try reader.byte())
+        isLast = try reader.byte() & 0x01 != 0
+        data = try reader.bytes(reader.remaining)
+    }
+}
+
+/// Delete SDR: reservation, record ID.
+public struct ReservedRecordRequest: CommandRequest {
+    public var reservation: UInt16
+    public var recordID: UInt16
+    public init(from reader: inout RequestReader) throws(CompletionCode) {
+        reservation = try reader.uint16()
+        recordID = try reader.uint16()
+        try reader.end()
+    }
+}
+
+/// Clear SDR Repository: reservation, 'C' 'L' 'R', then 0xAA to start or 0x00 for status.
+public struct ClearSDRRequest: CommandRequest {
+    public var reservation: UInt16
+    public var initiates: Bool
+    public init(from reader: inout RequestReader) throws(CompletionCode) {
+        reservation = try reader.uint16()
+        guard try reader.bytes(3) == Array("CLR".utf8) else { throw .invalidDataField }
+        let action = try reader.byte()
+        try reader.end()
+        guard action == 0xAA || action == 0x00 else { throw .invalidDataField }
+        initiates = action == 0xAA
+    }
+}
+
+extension BMC {
+    /// Get SDR and Get Device SDR: a record, or part of one, and the ID of the next.
+    func readSDR(_ request: GetSDRRequest) throws(CompletionCode) -> GetSDRResponse {
+        // A partial read needs the reservation, so the record cannot change between pieces.
+        if request.offset != 0 { try sdr.checkReservation(request.reservation) }
+        guard let index = sdr.index(of: request.recordID) else { throw .notPresent }
+        let bytes = recordBytes(sdr.entries[index])
+        guard request.offset <= bytes.count else { throw .parameterOutOfRange }
+        let end = request.count == 0xFF ? bytes.count : min(bytes.count, request.offset + request.count)
+        return GetSDRResponse(nextRecordID: sdr.nextID(after: index), data: bytes[request.offset..<end])
+    }
 }

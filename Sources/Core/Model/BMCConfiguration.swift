@@ -5,6 +5,8 @@ public struct BMCConfiguration: Sendable {
     public var channel: LANChannelConfiguration
     public var users: [UserConfiguration]
     public var limits: SessionLimits
+    /// Sensor numbers and names are unique; the daemon's config reader checks it.
+    public var sensors: [SensorDefinition] = []
     public var sel: SELConfiguration = SELConfiguration()
     public var fru: FRUConfiguration = FRUConfiguration()
     /// The only directory the daemon writes to.

@@ -47,7 +47,7 @@ public struct UserRecord: Codable, Sendable, Equatable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = try container.decode(UInt8.self, forKey: .id)
         name = try container.decode(String.self, forKey: .name)
-        guard let bytes = [UInt8](hex: try container.decode(String.self, forKey: .password)) else {
+        guard let bytes = [UInt8](hexString: try container.decode(String.self, forKey: .password)) else {
             throw DecodingError.dataCorruptedError(forKey: .password, in: container, debugDescription: "not hex")
         }
         password = bytes
@@ -110,7 +110,7 @@ public struct UserTable: Codable, Sendable, Equatable {
 }
 
 extension Array where Element == UInt8 {
-    init?(hex: String) {
+    public init?(hexString hex: String) {
         var bytes: [UInt8] = []
         var iterator = hex.utf8.makeIterator()
         while let high = iterator.next() {
@@ -120,7 +120,7 @@ extension Array where Element == UInt8 {
         self = bytes
     }
 
-    var hexString: String {
+    public var hexString: String {
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(count * 2)

@@ -13,11 +13,13 @@ struct ConfigSchema {
         let limits = try readLimits(root.child("limits"))
         let channel = try readChannel(root.child("lan_channel"))
         let users = try readUsers(root.child("users"))
+        let sensors = try readSensors(root.child("sensors"))
         let sel = try readSEL(root.child("sel"))
         let fru = try readFRU(root.child("fru"))
         try root.rejectUnknownKeys()
         var bmc = BMCConfiguration(device: device, channel: channel, users: users, limits: limits,
                                    stateDirectory: stateDirectory)
+        bmc.sensors = sensors
         bmc.sel = sel
         bmc.fru = fru
         return DaemonConfiguration(listen: listen, bmc: bmc, generatesSystemGUID: generatesGUID)

@@ -12,17 +12,21 @@ import Glibc
 /// The UDP front of the daemon: one event loop owns the BMC and serves every listen address.
 final class IPMIServer: Sendable {
     private let group: MultiThreadedEventLoopGroup
+    /// The sensor pollers' thread: blocking sysfs reads never delay a request.
+    private let pollerGroup: MultiThreadedEventLoopGroup
     private let channels: [any Channel]
     let boundAddresses: [SocketAddress]
 
-    private init(group: MultiThreadedEventLoopGroup, channels: [any Channel]) {
+    private init(group: MultiThreadedEventLoopGroup, pollerGroup: MultiThreadedEventLoopGroup, channels: [any Channel]) {
         self.group = group
+        self.pollerGroup = pollerGroup
         self.channels = channels
         self.boundAddresses = channels.compactMap(\.localAddress)
     }
 
     static func start(configuration: DaemonConfiguration, logger: Logger) async throws -> IPMIServer {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let pollerGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()
         do {
             let bmcConfiguration = configuration.bmc
@@ -50,14 +54,17 @@ final class IPMIServer: Sendable {
             loop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
                 bmc.value.tick(now: .now())
             }
-            return IPMIServer(group: group, channels: channels)
+            SensorPoller.start(sensors: bmcConfiguration.sensors, loop: pollerGroup.next(), bmc: bmc, logger: logger)
+            return IPMIServer(group: group, pollerGroup: pollerGroup, channels: channels)
         } catch {
+            try? await pollerGroup.shutdownGracefully()
             try? await group.shutdownGracefully()
             throw error
         }
     }
 
     func stop() async {
+        try? await pollerGroup.shutdownGracefully()
         for channel in channels { try? await channel.close() }
         try? await group.shutdownGracefully()
     }

@@ -1,0 +1,71 @@
+import Foundation
+import NIOCore
+
+/// The event pipeline inside the BMC: readings become threshold and state events, enabled
+/// events go into the SEL, and then on to every event sink (alerting).
+extension BMC {
+    static let sensorSettingsFile = "sensors.json"
+    static let sdrFile = "sdr.json"
+
+    /// Takes a batch of readings from the pollers.
+    public func record(_ samples: [SensorSample]) {
+        for sample in samples {
+            guard let index = sensorIndex[sample.number], !sensors[index].isOverridden else { continue }
+            let raw = sample.value.map { sensors[index].definition.linearization.raw($0) }
+            log(sensors[index].update(raw: raw), from: index)
+        }
+    }
+
+    /// Puts the enabled events of a sensor into the SEL and hands them on.
+    func log(_ events: [PlatformEvent], from index: Int) {
+        for event in events where sensors[index].isEnabled(event) {
+            var recordID: UInt16?
+            do {
+                recordID = try sel.add(event)
+            } catch {
+                logger.error("SEL refused an event of sensor \(sensors[index].definition.name): completion code \(error)")
+            }
+            for sink in eventSinks { sink.bmc(self, didLog: event, recordID: recordID) }
+        }
+    }
+
+    /// Makes a sensor's settings durable (thresholds, hysteresis, enables), keyed by sensor name.
+    func persistSensorSettings() throws(CompletionCode) {
+        let settings = Dictionary(uniqueKeysWithValues: sensors.map { ($0.definition.name, $0.settings) })
+        do {
+            try store.save(settings, as: BMC.sensorSettingsFile)
+        } catch {
+            logger.error("cannot save sensor settings: \(error)")
+            throw .unspecified
+        }
+    }
+
+    func persistSDRChanges() throws(CompletionCode) {
+        do {
+            try store.save(sdr.changes, as: BMC.sdrFile)
+        } catch {
+            logger.error("cannot save the SDR repository: \(error)")
+            throw .unspecified
+        }
+    }
+
+    /// The sensor a command names, or 0xCB.
+    func sensorIndex(for number: UInt8) throws(CompletionCode) -> Int {
+        guard let index = sensorIndex[number] else { throw .notPresent }
+        return index
+    }
+
+    /// The bytes of an SDR repository entry, built from current state for generated records.
+    func recordBytes(_ element: (id: UInt16, entry: SDRRepository.Entry)) -> [UInt8] {
+        switch element.entry {
+        case .sensor(let index): SDRRecord.sensor(sensors[index], id: element.id)
+        case .managementController:
+            SDRRecord.managementController(id: element.id, name: "ipmigod BMC", capabilities: additionalDeviceSupport)
+        case .fruDevice: SDRRecord.fruDevice(id: element.id, name: "Switch FRU")
+        case .added(let bytes): bytes
+        }
+    }
+
+    /// Seconds since 1970 UTC, as SEL and SDR timestamps count them.
+    var timestamp: UInt32 { UInt32(clamping: Int(Date().timeIntervalSince1970)) }
+}

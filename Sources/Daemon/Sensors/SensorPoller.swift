@@ -1,0 +1,64 @@
+import IPMICore
+import Logging
+import NIOCore
+
+/// Reads every sensor at its interval on a thread of its own and hands each batch of
+/// readings to the BMC's event loop: source -> poller -> BMC (thresholds, events, SEL).
+final class SensorPoller {
+    private struct Group {
+        var interval: Double
+        var sensors: [(number: UInt8, name: String, reader: any SensorReader)]
+    }
+
+    private let loop: any EventLoop
+    private let bmc: NIOLoopBound<BMC>
+    private let logger: Logger
+    private var groups: [Group]
+    private var failures = RateLimitedLog(burst: 3, interval: .seconds(300))
+    private let started = NIODeadline.now()
+
+    /// Runs on `loop` (not the BMC's): file reads block, so they stay off the request path.
+    init(sensors: [SensorDefinition], loop: any EventLoop, bmc: NIOLoopBound<BMC>, logger: Logger) {
+        self.loop = loop
+        self.bmc = bmc
+        self.logger = logger
+        var groups: [Double: Group] = [:]
+        for sensor in sensors {
+            guard let reader = SensorReaders.make(for: sensor.source) else { continue }
+            groups[sensor.pollInterval, default: Group(interval: sensor.pollInterval, sensors: [])]
+                .sensors.append((sensor.number, sensor.name, reader))
+        }
+        self.groups = groups.values.sorted { $0.interval < $1.interval }
+    }
+
+    /// Starts polling; each group is read at once, then every `interval`.
+    static func start(sensors: [SensorDefinition], loop: any EventLoop, bmc: NIOLoopBound<BMC>, logger: Logger) {
+        loop.execute {
+            let poller = SensorPoller(sensors: sensors, loop: loop, bmc: bmc, logger: logger)
+            for index in poller.groups.indices {
+                let delay = TimeAmount.nanoseconds(Int64(poller.groups[index].interval * 1e9))
+                loop.scheduleRepeatedTask(initialDelay: .zero, delay: delay) { _ in poller.poll(group: index) }
+            }
+        }
+    }
+
+    private func poll(group index: Int) {
+        let now = NIODeadline.now()
+        let elapsed = Double((now - started).nanoseconds) / 1e9
+        var samples: [SensorSample] = []
+        samples.reserveCapacity(groups[index].sensors.count)
+        for position in groups[index].sensors.indices {
+            let result = groups[index].sensors[position].reader.read(elapsed: elapsed)
+            switch result {
+            case .success(let value):
+                samples.append(SensorSample(number: groups[index].sensors[position].number, value: value))
+            case .failure(let error):
+                let name = groups[index].sensors[position].name
+                failures.note("sensor \(name) unreadable", detail: error.description, logger: logger, now: now)
+                samples.append(SensorSample(number: groups[index].sensors[position].number, value: nil))
+            }
+        }
+        let bmc = self.bmc
+        bmc.eventLoop.execute { bmc.value.record(samples) }
+    }
+}
