@@ -12,7 +12,8 @@ final class Daemon {
         var authTypes = "[md5, password]"
         var maxSessions = 16
         var idleTimeout = 60
-        /// Top-level YAML sections appended to the config (sel:, fru:, sensors:, ...).
+        /// Top-level YAML sections appended to the config (sel:, fru:, sensors:, ...);
+        /// "FOLDER" stands for the daemon's temporary folder.
         var extraConfig = ""
         /// More listen addresses; "PORT" stands for the daemon's port.
         var extraListen: [String] = []
@@ -60,7 +61,7 @@ final class Daemon {
               - { id: 3, name: operator, password: operator-pass, privilege: operator }
               - { id: 4, name: watcher, password: watcher-password-20b, privilege: user }
               - { id: 5, name: retired, password: retired, privilege: administrator, enabled: false }
-            \(options.extraConfig)
+            \(options.extraConfig.replacingOccurrences(of: "FOLDER", with: self.folder.path))
             """
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
         try start()
