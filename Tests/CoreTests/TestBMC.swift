@@ -11,7 +11,7 @@ final class TestBMC {
     let remote = RemoteConsole(ipv4: [127, 0, 0, 1], port: 40000)
 
     static func configuration(stateDirectory: String, suites: [UInt8] = [1, 2, 3, 6, 7, 8, 11, 12, 15, 16, 17],
-                              maximumSessions: Int = 8) -> BMCConfiguration {
+                              maximumSessions: Int = 8, sensors: [SensorDefinition] = []) -> BMCConfiguration {
         var channel = LANChannelConfiguration()
         channel.cipherSuites = suites.map { CipherSuitePolicy(id: $0, maximumPrivilege: .administrator) }
         channel.legacyAuthTypes = [.user: [.md5, .straightPassword], .operator: [.md5], .administrator: [.md5]]
@@ -21,7 +21,7 @@ final class TestBMC {
         var device = DeviceIdentity()
         device.productID = 0x1234
         device.systemGUID = Array(1...16)
-        return BMCConfiguration(
+        var configuration = BMCConfiguration(
             device: device, channel: channel,
             users: [
                 UserConfiguration(id: 2, name: "admin", password: Array("admin".utf8), privilege: .administrator),
@@ -29,15 +29,18 @@ final class TestBMC {
                 UserConfiguration(id: 4, name: "off", password: Array("off".utf8), privilege: .user, enabled: false),
             ],
             limits: limits, stateDirectory: stateDirectory)
+        configuration.sensors = sensors
+        return configuration
     }
 
-    init(suites: [UInt8] = [1, 2, 3, 6, 7, 8, 11, 12, 15, 16, 17], maximumSessions: Int = 8, stateDirectory: String? = nil) throws {
+    init(suites: [UInt8] = [1, 2, 3, 6, 7, 8, 11, 12, 15, 16, 17], maximumSessions: Int = 8, stateDirectory: String? = nil,
+         sensors: [SensorDefinition] = []) throws {
         self.stateDirectory = stateDirectory ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("ipmigod-test-\(UUID().uuidString)").path
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         bmc = try BMC(configuration: TestBMC.configuration(stateDirectory: self.stateDirectory, suites: suites,
-                                                           maximumSessions: maximumSessions), logger: logger)
+                                                           maximumSessions: maximumSessions, sensors: sensors), logger: logger)
     }
 
     /// Sends one datagram; returns the answer, or nil when the BMC stays silent.
