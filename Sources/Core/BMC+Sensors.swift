@@ -10,7 +10,8 @@ extension BMC {
     /// Takes a batch of readings from the pollers.
     public func record(_ samples: [SensorSample]) {
         for sample in samples {
-            guard let index = sensorIndex[sample.number], !sensors[index].isOverridden else { continue }
+            let index = sample.sensor
+            guard sensors.indices.contains(index), !sensors[index].isOverridden else { continue }
             let raw = sample.value.map { sensors[index].definition.linearization.raw($0) }
             log(sensors[index].update(raw: raw), from: index)
         }
@@ -49,9 +50,9 @@ extension BMC {
         }
     }
 
-    /// The sensor a command names, or 0xCB.
-    func sensorIndex(for number: UInt8) throws(CompletionCode) -> Int {
-        guard let index = sensorIndex[number] else { throw .notPresent }
+    /// The sensor a command names on the LUN it was sent to, or 0xCB.
+    func sensorIndex(for number: UInt8, lun: UInt8) throws(CompletionCode) -> Int {
+        guard let index = sensorIndex[UInt16(lun) << 8 | UInt16(number)] else { throw .notPresent }
         return index
     }
 

@@ -12,7 +12,8 @@ public final class BMC {
     public let sel: SELStore
     public let fru: FRUInventory
     public internal(set) var sensors: [Sensor]
-    let sensorIndex: [UInt8: Int]
+    /// Sensor positions by LUN and number (`SensorDefinition.key`).
+    let sensorIndex: [UInt16: Int]
     public internal(set) var sdr: SDRRepository
     /// Where logged events go next (alerting). Register on the BMC's event loop.
     public var eventSinks: [any EventSink] = []
@@ -39,7 +40,7 @@ public final class BMC {
                                 idleTimeout: .nanoseconds(Int64(configuration.limits.idleTimeout * 1e9)))
         let savedSettings = try store.load([String: SensorSettings].self, from: BMC.sensorSettingsFile) ?? [:]
         sensors = configuration.sensors.map { Sensor(definition: $0, settings: savedSettings[$0.name]) }
-        sensorIndex = Dictionary(uniqueKeysWithValues: sensors.enumerated().map { ($1.number, $0) })
+        sensorIndex = Dictionary(uniqueKeysWithValues: sensors.enumerated().map { ($1.definition.key, $0) })
         sdr = SDRRepository(sensorCount: sensors.count, hasFRU: true,
                             changes: try store.load(SDRRepository.Changes.self, from: BMC.sdrFile) ?? SDRRepository.Changes())
         sel = try SELStore(directory: configuration.stateDirectory, configuration: configuration.sel)

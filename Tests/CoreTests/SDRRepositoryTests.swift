@@ -75,7 +75,7 @@ final class SDRRepositoryTests: XCTestCase {
     func testSensorCommandsAndDeviceSDR() throws {
         let bmc = try makeBMC()
         var console = try bmc.openSession()
-        bmc.bmc.record([SensorSample(number: 1, value: 95), SensorSample(number: 2, value: 1)])
+        bmc.bmc.record([SensorSample(sensor: 0, value: 95), SensorSample(sensor: 1, value: 1)])
         let reading = try bmc.call(&console, .sensorEvent, 0x2D, [1])
         XCTAssertEqual(Array(reading.data.readableBytesView), [95, 0xC0, 0xC0 | 0x10, 0x80], "at or above upper critical")
         let discrete = try bmc.call(&console, .sensorEvent, 0x2D, [2])

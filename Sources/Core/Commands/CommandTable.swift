@@ -64,6 +64,8 @@ public struct RequestContext {
     public var privilege: PrivilegeLevel
     public var session: Session?
     public var remote: RemoteConsole
+    /// The LUN the request was sent to: 0, or 1 to 3 for sensors on other LUNs.
+    public var lun: UInt8 = 0
     /// Set only while Activate Session is being handled: the challenge it answers.
     public var challenge: PendingChallenge?
     public var now: NIODeadline
@@ -111,11 +113,14 @@ public struct CommandDispatcher: Sendable {
     /// Runs a request and writes its completion code and data after the LAN response header.
     public func dispatch(_ request: IPMIRequest, context: RequestContext, bmc: BMC, to output: inout ByteBuffer) {
         IPMIResponseWriter.write(respondingTo: request, to: &output) { body in
-            guard request.responderLUN == 0 else { return .invalidCommandForLUN }
+            // LUNs 1 to 3 hold sensors only; everything else lives on LUN 0.
+            guard request.responderLUN == 0 || request.netFn == .sensorEvent else { return .invalidCommandForLUN }
             guard let spec = table[request.key] else { return .invalidCommand }
             guard context.privilege >= spec.privilege else {
                 return .insufficientPrivilege
             }
+            var context = context
+            context.lun = request.responderLUN
             var reader = RequestReader(request.data)
             do throws(CompletionCode) {
                 try spec.handler(bmc, &reader, context, &body)

@@ -22,12 +22,14 @@ public enum SensorEventCommands {
 
     // MARK: Device SDR (the same records as the SDR repository)
 
-    static func getDeviceSDRInfo(_ bmc: BMC, _ request: OptionalByteRequest, _: RequestContext) -> RawResponse {
-        let count = request.value == 1 ? bmc.sdr.entries.count : bmc.sensors.count
-        return RawResponse([UInt8(clamping: count), 0x01]) // static population, sensors on LUN 0
+    static func getDeviceSDRInfo(_ bmc: BMC, _ request: OptionalByteRequest, _ context: RequestContext) -> RawResponse {
+        let count = request.value == 1
+            ? bmc.sdr.entries.count : bmc.sensors.count { $0.definition.lun == context.lun }
+        let luns = bmc.sensors.reduce(UInt8(0)) { $0 | 1 << $1.definition.lun }
+        return RawResponse([UInt8(clamping: count), luns]) // static population; the LUNs that have sensors
     }
 
-    static func getDeviceSDR(_ bmc: BMC, _ request: GetSDRRequest, _: RequestContext) throws(CompletionCode) -> GetSDRResponse {
+    static func getDeviceSDR(_ bmc: BMC, _ request: GetSDRRequest, _ context: RequestContext) throws(CompletionCode) -> GetSDRResponse {
         try bmc.readSDR(request)
     }
 
@@ -37,14 +39,14 @@ public enum SensorEventCommands {
 
     // MARK: Readings and thresholds
 
-    static func getSensorReading(_ bmc: BMC, _ request: SensorNumberRequest, _: RequestContext) throws(CompletionCode) -> GetSensorReadingResponse {
-        let index = try bmc.sensorIndex(for: request.sensor)
+    static func getSensorReading(_ bmc: BMC, _ request: SensorNumberRequest, _ context: RequestContext) throws(CompletionCode) -> GetSensorReadingResponse {
+        let index = try bmc.sensorIndex(for: request.sensor, lun: context.lun)
         guard !bmc.sensors[index].definition.isEventOnly else { throw .notPresent }
         return GetSensorReadingResponse(sensor: bmc.sensors[index])
     }
 
-    static func getSensorReadingFactors(_ bmc: BMC, _ request: SensorNumberRequest, _: RequestContext) throws(CompletionCode) -> RawResponse {
-        let index = try bmc.sensorIndex(for: request.sensor)
+    static func getSensorReadingFactors(_ bmc: BMC, _ request: SensorNumberRequest, _ context: RequestContext) throws(CompletionCode) -> RawResponse {
+        let index = try bmc.sensorIndex(for: request.sensor, lun: context.lun)
         let linearization = bmc.sensors[index].definition.linearization
         let m = linearization.m & 0x3FF
         let b = linearization.b & 0x3FF
@@ -57,13 +59,13 @@ public enum SensorEventCommands {
         ])
     }
 
-    static func getSensorThresholds(_ bmc: BMC, _ request: SensorNumberRequest, _: RequestContext) throws(CompletionCode) -> ThresholdsResponse {
-        let index = try bmc.thresholdSensorIndex(request.sensor)
+    static func getSensorThresholds(_ bmc: BMC, _ request: SensorNumberRequest, _ context: RequestContext) throws(CompletionCode) -> ThresholdsResponse {
+        let index = try bmc.thresholdSensorIndex(request.sensor, lun: context.lun)
         return ThresholdsResponse(thresholds: bmc.sensors[index].settings.thresholds)
     }
 
-    static func setSensorThresholds(_ bmc: BMC, _ request: SetSensorThresholdsRequest, _: RequestContext) throws(CompletionCode) -> EmptyResponse {
-        let index = try bmc.thresholdSensorIndex(request.sensor)
+    static func setSensorThresholds(_ bmc: BMC, _ request: SetSensorThresholdsRequest, _ context: RequestContext) throws(CompletionCode) -> EmptyResponse {
+        let index = try bmc.thresholdSensorIndex(request.sensor, lun: context.lun)
         let settable = bmc.sensors[index].definition.initialSettings.thresholds.mask
         guard request.mask & ~settable == 0 else { throw .invalidDataField }
         try bmc.changeSettings(of: index) { settings in
@@ -74,14 +76,14 @@ public enum SensorEventCommands {
         return EmptyResponse()
     }
 
-    static func getSensorHysteresis(_ bmc: BMC, _ request: SensorNumberRequest, _: RequestContext) throws(CompletionCode) -> RawResponse {
-        let index = try bmc.thresholdSensorIndex(request.sensor)
+    static func getSensorHysteresis(_ bmc: BMC, _ request: SensorNumberRequest, _ context: RequestContext) throws(CompletionCode) -> RawResponse {
+        let index = try bmc.thresholdSensorIndex(request.sensor, lun: context.lun)
         let settings = bmc.sensors[index].settings
         return RawResponse([settings.positiveHysteresis, settings.negativeHysteresis])
     }
 
-    static func setSensorHysteresis(_ bmc: BMC, _ request: SetSensorHysteresisRequest, _: RequestContext) throws(CompletionCode) -> EmptyResponse {
-        let index = try bmc.thresholdSensorIndex(request.sensor)
+    static func setSensorHysteresis(_ bmc: BMC, _ request: SetSensorHysteresisRequest, _ context: RequestContext) throws(CompletionCode) -> EmptyResponse {
+        let index = try bmc.thresholdSensorIndex(request.sensor, lun: context.lun)
         try bmc.changeSettings(of: index) { settings in
             settings.positiveHysteresis = request.positive
             settings.negativeHysteresis = request.negative
@@ -91,14 +93,14 @@ public enum SensorEventCommands {
 
     // MARK: Events
 
-    static func getSensorEventEnable(_ bmc: BMC, _ request: SensorNumberRequest, _: RequestContext) throws(CompletionCode) -> SensorEventFlagsResponse {
-        let settings = bmc.sensors[try bmc.sensorIndex(for: request.sensor)].settings
+    static func getSensorEventEnable(_ bmc: BMC, _ request: SensorNumberRequest, _ context: RequestContext) throws(CompletionCode) -> SensorEventFlagsResponse {
+        let settings = bmc.sensors[try bmc.sensorIndex(for: request.sensor, lun: context.lun)].settings
         return SensorEventFlagsResponse(flags: bmc.sensorFlags(settings), assertions: settings.assertionEnables,
                                         deassertions: settings.deassertionEnables)
     }
 
-    static func setSensorEventEnable(_ bmc: BMC, _ request: SetSensorEventEnableRequest, _: RequestContext) throws(CompletionCode) -> EmptyResponse {
-        let index = try bmc.sensorIndex(for: request.sensor)
+    static func setSensorEventEnable(_ bmc: BMC, _ request: SetSensorEventEnableRequest, _ context: RequestContext) throws(CompletionCode) -> EmptyResponse {
+        let index = try bmc.sensorIndex(for: request.sensor, lun: context.lun)
         let supported = bmc.sensors[index].definition.supportedEvents
         try bmc.changeSettings(of: index) { settings in
             settings.eventMessagesEnabled = request.eventMessagesEnabled
@@ -116,14 +118,14 @@ public enum SensorEventCommands {
         return EmptyResponse()
     }
 
-    static func getSensorEventStatus(_ bmc: BMC, _ request: SensorNumberRequest, _: RequestContext) throws(CompletionCode) -> SensorEventFlagsResponse {
-        let sensor = bmc.sensors[try bmc.sensorIndex(for: request.sensor)]
+    static func getSensorEventStatus(_ bmc: BMC, _ request: SensorNumberRequest, _ context: RequestContext) throws(CompletionCode) -> SensorEventFlagsResponse {
+        let sensor = bmc.sensors[try bmc.sensorIndex(for: request.sensor, lun: context.lun)]
         let flags = bmc.sensorFlags(sensor.settings) | (sensor.isReadingAvailable ? 0 : 0x20)
         return SensorEventFlagsResponse(flags: flags, assertions: sensor.assertedStates, deassertions: sensor.deassertedStates)
     }
 
-    static func rearmSensorEvents(_ bmc: BMC, _ request: RearmSensorEventsRequest, _: RequestContext) throws(CompletionCode) -> EmptyResponse {
-        let index = try bmc.sensorIndex(for: request.sensor)
+    static func rearmSensorEvents(_ bmc: BMC, _ request: RearmSensorEventsRequest, _ context: RequestContext) throws(CompletionCode) -> EmptyResponse {
+        let index = try bmc.sensorIndex(for: request.sensor, lun: context.lun)
         bmc.sensors[index].rearm()
         if bmc.sensors[index].isReadingAvailable {
             bmc.log(bmc.sensors[index].update(raw: bmc.sensors[index].reading), from: index)
@@ -133,8 +135,8 @@ public enum SensorEventCommands {
 
     /// Lets an operator or a test inject a reading (or discrete states); the sensor then
     /// keeps it instead of its source's readings until the daemon restarts.
-    static func setSensorReading(_ bmc: BMC, _ request: SetSensorReadingRequest, _: RequestContext) throws(CompletionCode) -> EmptyResponse {
-        let index = try bmc.sensorIndex(for: request.sensor)
+    static func setSensorReading(_ bmc: BMC, _ request: SetSensorReadingRequest, _ context: RequestContext) throws(CompletionCode) -> EmptyResponse {
+        let index = try bmc.sensorIndex(for: request.sensor, lun: context.lun)
         var events: [PlatformEvent] = []
         if request.operation & 0x03 == 0x01 {
             guard let reading = request.reading else { throw .requestDataLengthInvalid }
@@ -169,8 +171,8 @@ public struct OptionalByteRequest: CommandRequest {
 }
 
 extension BMC {
-    func thresholdSensorIndex(_ number: UInt8) throws(CompletionCode) -> Int {
-        let index = try sensorIndex(for: number)
+    func thresholdSensorIndex(_ number: UInt8, lun: UInt8) throws(CompletionCode) -> Int {
+        let index = try sensorIndex(for: number, lun: lun)
         guard sensors[index].definition.isThreshold else { throw .illegalForSensorOrRecordType }
         return index
     }

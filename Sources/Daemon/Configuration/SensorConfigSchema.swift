@@ -7,9 +7,11 @@ extension ConfigSchema {
         guard let node else { return [] }
         var sensors: [SensorDefinition] = []
         for (position, element) in try node.elements().enumerated() {
-            let sensor = try readSensor(element, defaultNumber: UInt8(clamping: position + 1))
-            if sensors.contains(where: { $0.number == sensor.number }) {
-                throw element.error("sensor number \(sensor.number) is used twice")
+            // Numbers 1 to 254 on LUN 0, then on LUNs 1, 2 and 3: up to 1016 sensors.
+            guard position < 4 * 254 else { throw element.error("at most 1016 sensors fit on the BMC's four LUNs") }
+            let sensor = try readSensor(element, defaultNumber: UInt8(position % 254 + 1), defaultLUN: UInt8(position / 254))
+            if sensors.contains(where: { $0.key == sensor.key }) {
+                throw element.error("sensor number \(sensor.number) on LUN \(sensor.lun) is used twice")
             }
             if sensors.contains(where: { $0.name == sensor.name }) {
                 throw element.error("sensor name \"\(sensor.name)\" is used twice")
@@ -19,11 +21,12 @@ extension ConfigSchema {
         return sensors
     }
 
-    private func readSensor(_ node: ConfigNode, defaultNumber: UInt8) throws(ConfigError) -> SensorDefinition {
+    private func readSensor(_ node: ConfigNode, defaultNumber: UInt8, defaultLUN: UInt8) throws(ConfigError) -> SensorDefinition {
         let nameNode = try node.required("name")
         let name = try nameNode.string()
         guard !name.isEmpty, name.utf8.count <= 16 else { throw nameNode.error("a sensor name is 1 to 16 characters") }
         let number: UInt8 = try node.child("number")?.integer(in: 1...254) ?? defaultNumber
+        let lun: UInt8 = try node.child("lun")?.integer(in: 0...3) ?? defaultLUN
         let typeNode = try node.required("type")
         let type = try SensorTypeName.parse(typeNode)
         let entityNode = try node.child("entity")
@@ -43,7 +46,7 @@ extension ConfigSchema {
             settings.assertionEnables = states
             settings.deassertionEnables = states
             definition = SensorDefinition(
-                number: number, name: name, sensorType: type.code, kind: .discrete(eventReadingType: readingType, states: states),
+                number: number, lun: lun, name: name, sensorType: type.code, kind: .discrete(eventReadingType: readingType, states: states),
                 entityID: entity, entityInstance: instance, isEventOnly: eventOnly, source: source, pollInterval: interval)
             definition.initialSettings = settings
         } else {
@@ -81,7 +84,7 @@ extension ConfigSchema {
             settings.assertionEnables = enables
             settings.deassertionEnables = enables
             definition = SensorDefinition(
-                number: number, name: name, sensorType: type.code, kind: .threshold, entityID: entity,
+                number: number, lun: lun, name: name, sensorType: type.code, kind: .threshold, entityID: entity,
                 entityInstance: instance, unit: unit, linearization: linearization, initialSettings: settings,
                 isEventOnly: eventOnly, source: source, pollInterval: interval)
         }

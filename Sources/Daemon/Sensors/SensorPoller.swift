@@ -7,7 +7,8 @@ import NIOCore
 final class SensorPoller {
     private struct Group {
         var interval: Double
-        var sensors: [(number: UInt8, name: String, reader: any SensorReader)]
+        /// Each sensor's position in the configuration, name and reader.
+        var sensors: [(index: Int, name: String, reader: any SensorReader)]
     }
 
     private let loop: any EventLoop
@@ -23,10 +24,10 @@ final class SensorPoller {
         self.bmc = bmc
         self.logger = logger
         var groups: [Double: Group] = [:]
-        for sensor in sensors {
+        for (index, sensor) in sensors.enumerated() {
             guard let reader = SensorReaders.make(for: sensor.source) else { continue }
             groups[sensor.pollInterval, default: Group(interval: sensor.pollInterval, sensors: [])]
-                .sensors.append((sensor.number, sensor.name, reader))
+                .sensors.append((index, sensor.name, reader))
         }
         self.groups = groups.values.sorted { $0.interval < $1.interval }
     }
@@ -51,11 +52,11 @@ final class SensorPoller {
             let result = groups[index].sensors[position].reader.read(elapsed: elapsed)
             switch result {
             case .success(let value):
-                samples.append(SensorSample(number: groups[index].sensors[position].number, value: value))
+                samples.append(SensorSample(sensor: groups[index].sensors[position].index, value: value))
             case .failure(let error):
                 let name = groups[index].sensors[position].name
                 failures.note("sensor \(name) unreadable", detail: error.description, logger: logger, now: now)
-                samples.append(SensorSample(number: groups[index].sensors[position].number, value: nil))
+                samples.append(SensorSample(sensor: groups[index].sensors[position].index, value: nil))
             }
         }
         let bmc = self.bmc

@@ -28,7 +28,7 @@ public enum SDRRecord {
         let definition = sensor.definition
         if definition.isEventOnly {
             let body: [UInt8] = [
-                ownerID, 0x00, definition.number, definition.entityID, definition.entityInstance & 0x7F,
+                ownerID, definition.lun, definition.number, definition.entityID, definition.entityInstance & 0x7F,
                 definition.sensorType, definition.eventReadingType, 0x01, 0x00, 0x00, 0x00,
             ] + idString(definition.name)
             return record(id: id, type: .eventOnly, body: body)
@@ -36,7 +36,7 @@ public enum SDRRecord {
         let settings = sensor.settings
         let supported = definition.supportedEvents
         let common: [UInt8] = [
-            ownerID, 0x00, definition.number, definition.entityID, definition.entityInstance & 0x7F,
+            ownerID, definition.lun, definition.number, definition.entityID, definition.entityInstance & 0x7F,
             // Initialization: settable sensor, scanning, events, thresholds, hysteresis, type; events and scanning on.
             0x7F,
             // Capabilities: auto re-arm; hysteresis and thresholds readable and settable (threshold

@@ -19,6 +19,9 @@ public struct Sensor: Sendable {
 
     public var number: UInt8 { definition.number }
 
+    /// The BMC, with the sensor's LUN in bits 9..8.
+    var generatorID: UInt16 { PlatformEvent.bmcGeneratorID | UInt16(definition.lun) << 8 }
+
     /// Takes a new raw reading (nil: the source could not be read) and returns the events it
     /// causes, enabled or not: assertions in rising severity, deassertions in falling severity.
     public mutating func update(raw: UInt8?) -> [PlatformEvent] {
@@ -68,7 +71,7 @@ public struct Sensor: Sendable {
         var events: [PlatformEvent] = []
         let value = Int(raw)
         // Deassert first, most severe first, once the reading is back past the hysteresis.
-        for threshold in (Threshold.upper.reversed() + Threshold.lower.reversed()) where isAsserted(threshold) {
+        for threshold in Threshold.deassertionOrder where isAsserted(threshold) {
             let limit = settings.thresholds[threshold].map(Int.init)
             let cleared: Bool
             if let limit {
@@ -85,7 +88,7 @@ public struct Sensor: Sendable {
             }
         }
         // Then assert, least severe first, as the reading reaches each threshold.
-        for threshold in Threshold.lower + Threshold.upper where !isAsserted(threshold) {
+        for threshold in Threshold.assertionOrder where !isAsserted(threshold) {
             guard let limit = settings.thresholds[threshold] else { continue }
             let crossed = threshold.isUpper ? raw >= limit : raw <= limit
             if crossed {
@@ -98,7 +101,8 @@ public struct Sensor: Sendable {
 
     private func thresholdEvent(_ threshold: Threshold, raw: UInt8, limit: UInt8, deassertion: Bool) -> PlatformEvent {
         // Event data 1: trigger reading in byte 2, trigger threshold in byte 3, then the offset.
-        PlatformEvent(sensorType: definition.sensorType, sensorNumber: definition.number, isDeassertion: deassertion,
+        PlatformEvent(generatorID: generatorID, sensorType: definition.sensorType, sensorNumber: definition.number,
+                      isDeassertion: deassertion,
                       eventReadingType: 0x01, eventData1: 0x50 | threshold.eventOffset, eventData2: raw,
                       eventData3: limit)
     }
@@ -109,7 +113,7 @@ public struct Sensor: Sendable {
         for offset in 0..<15 where changed & 1 << UInt16(offset) != 0 {
             let asserted = states & 1 << UInt16(offset) != 0
             if !asserted { deassertedStates |= 1 << UInt16(offset) }
-            events.append(PlatformEvent(sensorType: definition.sensorType, sensorNumber: definition.number,
+            events.append(PlatformEvent(generatorID: generatorID, sensorType: definition.sensorType, sensorNumber: definition.number,
                                         isDeassertion: !asserted, eventReadingType: definition.eventReadingType,
                                         eventData1: UInt8(offset)))
         }

@@ -10,6 +10,8 @@ public struct SensorDefinition: Sendable, Equatable {
     }
 
     public var number: UInt8
+    /// Sensors past 254 live on LUNs 1 to 3 of the BMC (IPMI 2.0 section 7.2).
+    public var lun: UInt8
     public var name: String
     public var sensorType: UInt8
     public var kind: Kind
@@ -26,11 +28,12 @@ public struct SensorDefinition: Sendable, Equatable {
     /// Seconds between readings.
     public var pollInterval: Double
 
-    public init(number: UInt8, name: String, sensorType: UInt8, kind: Kind, entityID: UInt8, entityInstance: UInt8 = 1,
+    public init(number: UInt8, lun: UInt8 = 0, name: String, sensorType: UInt8, kind: Kind, entityID: UInt8, entityInstance: UInt8 = 1,
                 unit: UInt8 = 0, linearization: Linearization = Linearization(),
                 initialSettings: SensorSettings = SensorSettings(), isEventOnly: Bool = false,
                 source: SensorSource = .none, pollInterval: Double = 1) {
         self.number = number
+        self.lun = lun
         self.name = name
         self.sensorType = sensorType
         self.kind = kind
@@ -45,6 +48,9 @@ public struct SensorDefinition: Sendable, Equatable {
     }
 
     public var isThreshold: Bool { kind == .threshold }
+
+    /// Unique per BMC: LUN and number.
+    public var key: UInt16 { UInt16(lun) << 8 | UInt16(number) }
 
     public var eventReadingType: UInt8 {
         switch kind {

@@ -1,9 +1,10 @@
 /// One reading from a sensor's source, in real units; nil when the source could not be read.
 public struct SensorSample: Sendable {
-    public var number: UInt8
+    /// The sensor's position in `BMCConfiguration.sensors`.
+    public var sensor: Int
     public var value: Double?
-    public init(number: UInt8, value: Double?) {
-        self.number = number
+    public init(sensor: Int, value: Double?) {
+        self.sensor = sensor
         self.value = value
     }
 }

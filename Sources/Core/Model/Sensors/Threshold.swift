@@ -29,6 +29,10 @@ public enum Threshold: Int, CaseIterable, Sendable, Codable {
 
     public static let upper: [Threshold] = [.upperNonCritical, .upperCritical, .upperNonRecoverable]
     public static let lower: [Threshold] = [.lowerNonCritical, .lowerCritical, .lowerNonRecoverable]
+    /// Deassertions go most severe first, assertions least severe first (precomputed: this
+    /// runs for every reading).
+    static let deassertionOrder: [Threshold] = upper.reversed() + lower.reversed()
+    static let assertionOrder: [Threshold] = lower + upper
 
     /// The config file's and ipmitool's short names.
     public var shortName: String {
