@@ -85,6 +85,24 @@ final class SensorTests: XCTestCase {
         XCTAssertTrue(get.stdout.contains("Status                : Upper Critical"), "\(get)")
     }
 
+    /// Past 254 sensors, numbering continues on LUN 1; ipmitool reads them there. (freeipmi
+    /// reads sensors on other LUNs only with --bridge-sensors.)
+    func testSensorsBeyond254LiveOnLUN1() throws {
+        let sensors = (0..<260).map {
+            "  - { name: T\($0), type: temperature, thresholds: { uc: 90 }, source: { simulated: { waveform: constant, value: \(20 + $0 % 50) } } }"
+        }
+        let daemon = try Daemon(Daemon.Options(extraConfig: "sensors:\n" + sensors.joined(separator: "\n")))
+        Thread.sleep(forTimeInterval: 1.3)
+        let elist = try daemon.ipmitool(["sdr", "elist"])
+        XCTAssertAnswered(elist, within: 3)
+        let lines = elist.stdout.split(separator: "\n").map { $0.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) } }
+        XCTAssertEqual(lines.count, 260)
+        XCTAssertEqual(lines[253], ["T253", "FEh", "ok", "7.1", "23 degrees C"])
+        XCTAssertEqual(lines[259], ["T259", "06h", "ok", "7.1", "29 degrees C"], "sensor 6 on LUN 1")
+        let lunOne = try daemon.ipmitool(["raw", "0x04", "0x2d", "0x06"], extra: ["-l", "1"])
+        XCTAssertTrue(lunOne.stdout.hasPrefix(" 1d"), "raw Get Sensor Reading on LUN 1: \(lunOne)")
+    }
+
     // MARK: Threshold events from real sources
 
     /// A fake /sys/class/hwmon: the chip is found by name and label, whatever its hwmonN index.
