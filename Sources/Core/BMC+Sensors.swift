@@ -30,25 +30,13 @@ extension BMC {
         }
     }
 
-    /// Makes a sensor's settings durable (thresholds, hysteresis, enables), keyed by sensor name.
+    /// Makes sensor settings durable (thresholds, hysteresis, enables), keyed by sensor name.
     func persistSensorSettings() throws(CompletionCode) {
-        let settings = Dictionary(uniqueKeysWithValues: sensors.map { ($0.definition.name, $0.settings) })
-        do {
-            try store.save(settings, as: BMC.sensorSettingsFile)
-        } catch {
-            logger.error("cannot save sensor settings: \(error)")
-            throw .unspecified
-        }
+        try persist(Dictionary(uniqueKeysWithValues: sensors.map { ($0.definition.name, $0.settings) }),
+                    as: BMC.sensorSettingsFile)
     }
 
-    func persistSDRChanges() throws(CompletionCode) {
-        do {
-            try store.save(sdr.changes, as: BMC.sdrFile)
-        } catch {
-            logger.error("cannot save the SDR repository: \(error)")
-            throw .unspecified
-        }
-    }
+    func persistSDRChanges() throws(CompletionCode) { try persist(sdr.changes, as: BMC.sdrFile) }
 
     /// The sensor a command names on the LUN it was sent to, or 0xCB.
     func sensorIndex(for number: UInt8, lun: UInt8) throws(CompletionCode) -> Int {

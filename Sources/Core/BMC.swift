@@ -98,23 +98,20 @@ public final class BMC {
         dispatcher.dispatch(request, context: context, bmc: self, to: &scratch)
     }
 
-    func persistUsers() throws(CompletionCode) {
+    /// Saves one kind of state durably before the change that made it is acknowledged; a
+    /// failure is logged and answered with 0xFF, so the client knows it did not stick.
+    func persist(_ value: some Encodable, as file: String) throws(CompletionCode) {
         do {
-            try store.save(users, as: BMC.usersFile)
+            try store.save(value, as: file)
         } catch {
-            logger.error("cannot save users: \(error)")
+            logger.error("cannot save \(file): \(error)")
             throw .unspecified
         }
     }
 
-    func persistChannelAccess() throws(CompletionCode) {
-        do {
-            try store.save(channelAccess, as: BMC.channelFile)
-        } catch {
-            logger.error("cannot save channel settings: \(error)")
-            throw .unspecified
-        }
-    }
+    func persistUsers() throws(CompletionCode) { try persist(users, as: BMC.usersFile) }
+
+    func persistChannelAccess() throws(CompletionCode) { try persist(channelAccess, as: BMC.channelFile) }
 }
 
 extension RemoteConsole: CustomStringConvertible {
