@@ -12,7 +12,13 @@ struct Bench: ParsableCommand {
         discussion: "See docs/benchmarks.md for what each number means and how it is measured.")
 
     @Option(help: "The ipmigod executable to start and measure (build it with -c release).")
-    var daemon: String
+    var daemon: String?
+
+    @Option(help: "Measure an already running BMC instead, on this UDP port of 127.0.0.1 (user admin, password admin).")
+    var attachPort: UInt16?
+
+    @Option(name: .customLong("attach-pid"), help: "The process ID of that BMC, for its CPU time and memory.")
+    var attachPID: Int32?
 
     @Option(help: "Get Device ID requests per session, after a warm-up.")
     var requests = 20000
@@ -23,13 +29,29 @@ struct Bench: ParsableCommand {
     @Option(help: "Concurrent sessions in the concurrency phase.")
     var sessions = 8
 
-    @Option(name: .customLong("suite"), help: "A cipher suite to measure; repeat for several (default: 3 and 17).")
+    @Option(name: .customLong("suite"), help: "A cipher suite to measure; repeat the option for several.")
     var suites: [UInt8] = [3, 17]
+
+    @Option(help: ArgumentHelp(
+        "Where the server and the clients run: shared (one CPU), split (one CPU each) or free (unpinned).",
+        discussion: "An attached server is pinned too."))
+    var placement: Placement = .shared
 
     @Flag(help: "Print the results as JSON instead of text.")
     var json = false
 
     func validate() throws {
+        switch (daemon, attachPort, attachPID) {
+        case (let daemon?, nil, nil):
+            guard FileManager.default.isExecutableFile(atPath: daemon) else {
+                throw ValidationError(
+                    "--daemon \(daemon): no executable there; build it with swift build -c release --product ipmigod")
+            }
+        case (nil, _?, _?):
+            break
+        default:
+            throw ValidationError("give either --daemon PATH, or both --attach-port and --attach-pid")
+        }
         for id in suites where CipherSuite.supported(id: id) == nil {
             throw ValidationError("cipher suite \(id) is not one ipmigod implements")
         }
@@ -43,7 +65,11 @@ struct Bench: ParsableCommand {
         let connectionCounts = sessions == 1 ? [1] : [1, sessions]
         var measurements: [Measurement] = []
 
-        let floor = try EchoFloor()
+        // Pinning the main thread pins the client threads it starts from here on.
+        let cpus = try placement.cpus()
+        if let cpus { try Affinity.pin(thread: 0, to: cpus.clients) }
+
+        let floor = try EchoFloor(cpu: cpus?.server)
         for count in connectionCounts {
             progress("loopback floor: UDP echo × \(requests) on \(count) connection(s)")
             measurements.append(try RequestPhase.run(.echo, suite: nil, connections: count, requests: requests,
@@ -53,21 +79,26 @@ struct Bench: ParsableCommand {
         }
         floor.stop()
 
-        let bmc = try Daemon(executable: daemon, suites: suites)
-        defer { bmc.stop() }
-        progress("ipmigod pid \(bmc.pid) on 127.0.0.1:\(bmc.port)")
+        let started = try daemon.map { try Daemon(executable: $0, suites: suites) }
+        defer { started?.stop() }
+        let bmc: any Server = started ?? RunningServer(port: attachPort!, pid: attachPID!)
+        if let cpus { try Affinity.pin(process: bmc.pid, to: cpus.server) }
+        progress("BMC pid \(bmc.pid) on 127.0.0.1:\(bmc.port)")
+        let memoryAtStart = try bmc.memory()
         for suite in suites.compactMap(CipherSuite.supported(id:)) {
             for count in connectionCounts {
                 progress("suite \(suite.id): Get Device ID × \(requests) on \(count) session(s)")
-                measurements.append(try RequestPhase.run(.getDeviceID, suite: suite.id, connections: count, requests: requests,
-                                                         serverCPU: bmc.cpuTime) { [port = bmc.port] in
+                measurements.append(try RequestPhase.run(.getDeviceID, suite: suite.id, connections: count,
+                                                         requests: requests, serverCPU: bmc.cpuTime) { [port = bmc.port] in
                     try ConsoleSession(suite: suite, socket: UDPSocket(port: port))
                 })
             }
             progress("suite \(suite.id): \(setups) session setups")
-            measurements.append(try SetupPhase.run(daemon: bmc, suite: suite, setups: setups))
+            measurements.append(try SetupPhase.run(server: bmc, suite: suite, setups: setups))
         }
-        let report = Report(daemon: daemon, machine: .current, measurements: measurements, memory: try bmc.memory())
+        let report = Report(server: daemon ?? "pid \(bmc.pid) on 127.0.0.1:\(bmc.port)", machine: .current,
+                            placement: placement, cpus: cpus, measurements: measurements,
+                            memoryAtStart: memoryAtStart, memoryAtEnd: try bmc.memory())
         print(json ? try report.json() : report.text)
     }
 

@@ -33,8 +33,7 @@ struct ConsoleSession {
 
     /// Frees the daemon's session slot; the session is unusable afterwards.
     mutating func close() throws {
-        let id = console.managedSessionID
-        try call(.app, 0x3C, "Close Session", [UInt8(id & 0xFF), UInt8(id >> 8 & 0xFF), UInt8(id >> 16 & 0xFF), UInt8(id >> 24)])
+        try call(.app, 0x3C, "Close Session", withUnsafeBytes(of: console.managedSessionID.littleEndian, Array.init))
     }
 
     private mutating func call(_ netFn: NetFn, _ command: UInt8, _ name: String, _ data: [UInt8] = []) throws {

@@ -3,7 +3,7 @@ import NIOCore
 
 /// The ipmigod under test: a child process on a free loopback port, with a config and a
 /// state directory of its own in a temporary directory.
-final class Daemon {
+final class Daemon: Server {
     struct Failure: Error, CustomStringConvertible {
         let description: String
     }
@@ -26,6 +26,8 @@ final class Daemon {
         process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["--config", config.path, "--log-level", "warning"]
+        // Its logs already go to stderr; so does anything it prints, to keep --json output clean.
+        process.standardOutput = FileHandle.standardError
         do {
             try process.run()
             try waitUntilAnswering()
@@ -46,9 +48,6 @@ final class Daemon {
         }
         try? FileManager.default.removeItem(at: directory)
     }
-
-    func cpuTime() throws -> ProcessStats.CPUTime { try ProcessStats.cpuTime(of: pid) }
-    func memory() throws -> ProcessStats.Memory { try ProcessStats.memory(of: pid) }
 
     /// An ASF presence ping (RMCP class 6, IANA 4542, type 0x80) needs no session, so the first
     /// reply to one shows the daemon has bound its port and is serving.

@@ -7,23 +7,29 @@ import NIOCore
 /// A blocking UDP echo thread in this process: the cheapest server there is for the same
 /// ping-pong traffic. Its CPU time per request is what the kernel charges any UDP server for
 /// a receive, a send and a wake-up on this machine, a floor under the daemon's figure.
-final class EchoFloor: @unchecked Sendable { // `clock` and `statPath` are written once, before `ready` signals.
+// @unchecked: `clock`, `statPath` and `pinning` are written once, before `ready` signals, and only the
+// echo thread touches `socket` once it runs.
+final class EchoFloor: @unchecked Sendable {
     let port: UInt16
     private let socket: UDPSocket
     private var clock = clockid_t()
     private var statPath = ""
+    private var pinning: Result<Void, any Error> = .success(())
 
-    init() throws {
+    /// Starts the echo thread, pinned to `cpu` if there is one.
+    init(cpu: Int?) throws {
         socket = try UDPSocket(boundTo: 0)
         port = try socket.localPort()
         let ready = DispatchSemaphore(value: 0)
         Thread { [self] in
+            if let cpu { pinning = Result { try Affinity.pin(thread: 0, to: cpu) } }
             pthread_getcpuclockid(pthread_self(), &clock)
             statPath = "/proc/" + Self.threadSelf() + "/stat"
             ready.signal()
             socket.echoUntilEmptyDatagram()
         }.start()
         ready.wait()
+        try pinning.get()
     }
 
     /// The echo thread's CPU time.
@@ -35,7 +41,7 @@ final class EchoFloor: @unchecked Sendable { // `clock` and `statPath` are writt
     private static func threadSelf() -> String {
         var path = [UInt8](repeating: 0, count: 64)
         let count = path.withUnsafeMutableBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { readlink("/proc/thread-self", $0.baseAddress, $0.count) }
+            buffer.withMemoryRebound(to: CChar.self) { readlink("/proc/thread-self", $0.baseAddress!, $0.count) }
         }
         return count > 0 ? String(decoding: path[..<count], as: UTF8.self) : "self"
     }

@@ -22,6 +22,10 @@ enum ProcessStats {
     struct Memory: Encodable {
         var vmRSSKiB: Int
         var vmHWMKiB: Int
+        /// The two parts of VmRSS: the process's own heap and stacks, and the pages of the
+        /// executable and shared libraries it has touched (clean, shared with other processes).
+        var rssAnonKiB: Int
+        var rssFileKiB: Int
     }
 
     /// Clock ticks per second, the unit of /proc/PID/stat (100 on Linux: 10 ms a tick).
@@ -56,10 +60,12 @@ enum ProcessStats {
             status.split(separator: "\n").first { $0.hasPrefix(key + ":") }
                 .flatMap { Int($0.dropFirst(key.count + 1).split(whereSeparator: \.isWhitespace).first ?? "") }
         }
-        guard let rss = kibibytes("VmRSS"), let hwm = kibibytes("VmHWM") else {
-            throw Failure(description: "/proc/\(pid)/status: no VmRSS/VmHWM")
+        guard let rss = kibibytes("VmRSS"), let hwm = kibibytes("VmHWM"),
+              let anonymous = kibibytes("RssAnon"), let file = kibibytes("RssFile")
+        else {
+            throw Failure(description: "/proc/\(pid)/status: no VmRSS, VmHWM, RssAnon or RssFile")
         }
-        return Memory(vmRSSKiB: rss, vmHWMKiB: hwm)
+        return Memory(vmRSSKiB: rss, vmHWMKiB: hwm, rssAnonKiB: anonymous, rssFileKiB: file)
     }
 
     /// A /proc file in full. Their size reads as 0, so read until end of file.

@@ -15,10 +15,16 @@ struct Report: Encodable {
         }
     }
 
-    let daemon: String
+    /// The ipmigod executable, or the process that was attached to.
+    let server: String
     let machine: Machine
+    let placement: Placement
+    /// The CPUs pinned to; none when the placement is free.
+    let cpus: Placement.CPUs?
     let measurements: [Measurement]
-    let memory: ProcessStats.Memory
+    /// The daemon's memory once it answers, and after the last phase.
+    let memoryAtStart: ProcessStats.Memory
+    let memoryAtEnd: ProcessStats.Memory
 
     func json() throws -> String {
         let encoder = JSONEncoder()
@@ -28,19 +34,23 @@ struct Report: Encodable {
 
     var text: String {
         var lines = [
-            "ipmigod-bench: \(daemon)",
-            "machine: \(machine.cpus) CPUs, \(machine.model); the client threads share them with the daemon",
+            "ipmigod-bench: \(server)",
+            "machine: \(machine.cpus) CPUs, \(machine.model)",
+            "placement: \(placement.rawValue)" + (cpus.map {
+                $0.server == $0.clients ? ", server and clients on CPU \($0.server)"
+                    : ", server on CPU \($0.server), clients on CPU \($0.clients)"
+            } ?? ", unpinned"),
         ]
         for measurement in measurements {
             lines += [""] + describe(measurement)
         }
-        let rss = Double(memory.vmRSSKiB) / 1024
-        let hwm = Double(memory.vmHWMKiB) / 1024
         lines += [
             "",
-            "Daemon memory at the end",
-            "  VmRSS \(f(rss, 1)) MiB, VmHWM (peak) \(f(hwm, 1)) MiB"
-                + "    target < \(f(Target.maximumResidentMiB, 0)) MiB: \(hwm < Target.maximumResidentMiB ? "met" : "missed")",
+            "Daemon memory",
+            "  at start: " + describe(memoryAtStart),
+            "  at end:   " + describe(memoryAtEnd) + "; VmHWM (peak) \(mebibytes(memoryAtEnd.vmHWMKiB)) MiB",
+            "  target < \(f(Target.maximumResidentMiB, 0)) MiB: "
+                + (Double(memoryAtEnd.vmHWMKiB) / 1024 < Target.maximumResidentMiB ? "met" : "missed"),
         ]
         return lines.joined(separator: "\n")
     }
@@ -58,10 +68,15 @@ struct Report: Encodable {
             "  \(server) CPU \(f(cpu.microsecondsPerOperation, 2)) µs per \(unit)"
                 + " (user \(f(cpu.userMicrosecondsPerOperation, 1)), kernel \(f(cpu.systemMicrosecondsPerOperation, 1)));"
                 + " busy \(f(cpu.coreUtilisation * 100, 0))% of a core",
-            "  /proc stat ticks say \(f(cpu.statMicrosecondsPerOperation, 1)) ± \(f(cpu.statResolutionMicroseconds, 1)) µs",
+            "  /proc stat ticks say \(f(cpu.statMicrosecondsPerOperation, 1))"
+                + " ± \(f(cpu.statResolutionMicroseconds, 1)) µs",
         ]
         if m.operation == .getDeviceID, let floor = floor(sessions: m.sessions) {
             lines.append("  above the echo floor: \(f(cpu.microsecondsPerOperation - floor, 2)) µs per request")
+        }
+        if m.operation == .sessionSetup, let floor = floor(sessions: 1) {
+            // A setup is four ping-pong round trips: Open Session, RAKP 1/2, RAKP 3/4, Close Session.
+            lines.append("  above 4 × the echo floor: \(f(cpu.microsecondsPerOperation - 4 * floor, 2)) µs per setup")
         }
         if let target = m.target {
             let met = cpu.microsecondsPerOperation <= target.maximumMicroseconds ? "met" : "missed"
@@ -71,10 +86,17 @@ struct Report: Encodable {
         return lines
     }
 
+    private func describe(_ memory: ProcessStats.Memory) -> String {
+        "VmRSS \(mebibytes(memory.vmRSSKiB)) MiB"
+            + " (heap and stacks \(mebibytes(memory.rssAnonKiB)), executable and libraries \(mebibytes(memory.rssFileKiB)))"
+    }
+
     /// The echo thread's CPU per request with as many connections, if it was measured.
     private func floor(sessions: Int) -> Double? {
         measurements.first { $0.operation == .echo && $0.sessions == sessions }?.serverCPU.microsecondsPerOperation
     }
+
+    private func mebibytes(_ kibibytes: Int) -> String { f(Double(kibibytes) / 1024, 1) }
 
     private func f(_ value: Double, _ decimals: Int) -> String {
         String(format: "%.\(decimals)f", value)

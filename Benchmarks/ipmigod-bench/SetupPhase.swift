@@ -3,8 +3,8 @@ import IPMICore
 /// Full session setups, one after another on one socket: Open Session, RAKP 1 to 4, and
 /// Close Session, as a console that polls with a fresh session each time does.
 enum SetupPhase {
-    static func run(daemon: Daemon, suite: CipherSuite, setups: Int) throws -> Measurement {
-        let socket = try UDPSocket(port: daemon.port)
+    static func run(server: any Server, suite: CipherSuite, setups: Int) throws -> Measurement {
+        let socket = try UDPSocket(port: server.port)
         func setUpAndClose() throws {
             var session = try ConsoleSession(suite: suite, socket: socket)
             try session.close()
@@ -13,7 +13,7 @@ enum SetupPhase {
 
         var latencies: [UInt64] = []
         latencies.reserveCapacity(setups)
-        let before = try daemon.cpuTime()
+        let before = try server.cpuTime()
         let start = monotonicNanoseconds()
         for _ in 0..<setups {
             let begin = monotonicNanoseconds()
@@ -22,6 +22,6 @@ enum SetupPhase {
         }
         let wall = monotonicNanoseconds() - start
         return try Measurement(operation: .sessionSetup, suite: suite.id, sessions: 1, latencies: latencies,
-                               wallNanoseconds: wall, cpuBefore: before, cpuAfter: daemon.cpuTime())
+                               wallNanoseconds: wall, cpuBefore: before, cpuAfter: server.cpuTime())
     }
 }
