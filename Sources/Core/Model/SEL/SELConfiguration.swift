@@ -1,8 +1,17 @@
 /// The System Event Log's size and what happens when it is full.
 public struct SELConfiguration: Sendable, Equatable {
-    /// Entries the SEL holds (16 bytes each); Get SEL Info reports free space in 16 bits.
+    /// Get SEL Info reports free space in bytes in 16 bits, so at most 4095 entries of 16 bytes.
+    public static let capacityRange = 16...4095
+
+    /// Entries the SEL holds (16 bytes each).
     public var capacity: Int = 1024
-    /// Overwrite the oldest entries when full, instead of refusing new ones (IPMI's default).
+    /// Overwrite the oldest entries when full, instead of refusing new ones with "out of space"
+    /// (C4h), which is what IPMI expects.
     public var overwritesWhenFull = false
-    public init() {}
+
+    public init(capacity: Int = 1024, overwritesWhenFull: Bool = false) {
+        precondition(SELConfiguration.capacityRange.contains(capacity), "SEL capacity out of range")
+        self.capacity = capacity
+        self.overwritesWhenFull = overwritesWhenFull
+    }
 }

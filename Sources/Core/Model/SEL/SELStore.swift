@@ -1,7 +1,222 @@
-/// The persistent System Event Log. Placeholder: the SEL work replaces it.
+import Logging
+
+/// The persistent System Event Log (IPMI 2.0 chapter 31): its entries, clock, reservation and
+/// partial adds. Every change is durable in `<state directory>/sel.log` before the call
+/// returns, so an entry a client was told about survives kill -9 and power loss. Like the
+/// BMC that owns it, it is confined to one event loop.
 public final class SELStore {
-    public init(directory: String, configuration: SELConfiguration) throws {}
+    public static let fileName = "sel.log"
+
+    public let configuration: SELConfiguration
+    private var state: SELState
+    private let log: SELLogFile
+    private var reservation = SELReservation()
+    private var partialAdd: SELPartialAdd?
+    private let systemTime: () -> Int64
+    private let logger: Logger
+
+    public convenience init(directory: String, configuration: SELConfiguration) throws {
+        try self.init(directory: directory, configuration: configuration, logger: Logger(label: "ipmigod.sel"),
+                      systemTime: SELClock.systemSeconds)
+    }
+
+    /// - Parameter systemTime: the system clock in seconds since 1970; tests pass their own.
+    public init(directory: String, configuration: SELConfiguration, logger: Logger,
+                systemTime: @escaping () -> Int64) throws {
+        self.configuration = configuration
+        self.logger = logger
+        self.systemTime = systemTime
+        try AtomicFile.makeDirectory(directory)
+        let contents: SELLogFile.Contents
+        (log, contents) = try SELLogFile.load(path: directory + "/" + SELStore.fileName)
+        state = SELState()
+        for record in contents.records { state.apply(record) }
+
+        if contents.damagedRecords > 0 || contents.tornBytes > 0 {
+            // A torn tail is what a power cut mid-append leaves: expected, and never acknowledged.
+            logger.warning("SEL log: dropped what did not read back whole", metadata: [
+                "path": "\(log.path)", "damaged_records": "\(contents.damagedRecords)",
+                "torn_bytes": "\(contents.tornBytes)",
+            ])
+        }
+        // With "stop", entries beyond a lowered capacity stay until deleted; with "overwrite",
+        // they go now, as they would have had the capacity always been this.
+        let trimmed = configuration.overwritesWhenFull ? state.evictOldest(beyond: configuration.capacity) : 0
+        if trimmed > 0 {
+            logger.notice("SEL capacity lowered: dropped the oldest entries", metadata: ["dropped": "\(trimmed)"])
+        }
+        if log.needsRewrite || trimmed > 0 || log.recordCount > compactionThreshold {
+            try log.rewrite(state.snapshot())
+        }
+        logger.debug("SEL loaded", metadata: ["entries": "\(state.entries.count)", "path": "\(log.path)"])
+    }
+
+    // MARK: Reading
+
+    public var entryCount: Int { state.entries.count }
+    public var freeBytes: Int { max(0, configuration.capacity - entryCount) * SELRecord.size }
+    /// Get SEL Info's most recent addition and erase times; FFFFFFFFh for never.
+    public var lastAddTime: UInt32 { state.lastAddTime }
+    public var lastEraseTime: UInt32 { state.lastEraseTime }
+    /// Entries were refused, or overwritten, for lack of space since the last clear.
+    public var hasOverflowed: Bool { state.overflowed }
+    /// The SEL clock: seconds since 1970 UTC.
+    public var time: UInt32 { state.clock.time(atSystemTime: systemTime()) }
+    /// Minutes east of UTC, or `SELClock.unspecifiedUTCOffset`.
+    public var utcOffset: Int16 { state.clock.utcOffset }
+
+    /// An entry by record ID (0000h the first, FFFFh the last), and the ID of the next one
+    /// (FFFFh after the last).
+    public func entry(_ requestedID: UInt16) -> (record: SELRecord, nextRecordID: UInt16)? {
+        guard let index = state.entries.index(for: requestedID) else { return nil }
+        return (state.entries[index], state.entries.nextRecordID(after: index))
+    }
+
+    // MARK: Adding
 
     /// Adds a system event record stamped with the SEL clock; durable when it returns.
-    public func add(_ event: PlatformEvent) throws(CompletionCode) -> UInt16 { throw .notSupportedInPresentState }
+    public func add(_ event: PlatformEvent) throws(CompletionCode) -> UInt16 {
+        try add(SELRecord(event: event, timestamp: 0))
+    }
+
+    /// Adds a record as Add SEL Entry does: the SEL assigns the record ID and, for record types
+    /// that carry one, the timestamp. Out of space (C4h) when full, unless configured to
+    /// overwrite the oldest entry.
+    public func add(_ record: SELRecord) throws(CompletionCode) -> UInt16 {
+        let eviction = try makeRoom()
+        return try commitAdd(record, id: state.allocateRecordID(), evicting: eviction)
+    }
+
+    /// One piece of a Partial Add SEL Entry: the first (record ID 0000h, offset 0) takes a
+    /// record ID, the last commits the record. Returns the record's ID.
+    public func partialAdd(reservation id: UInt16, recordID: UInt16, offset: Int, data: [UInt8],
+                           isLast: Bool) throws(CompletionCode) -> UInt16 {
+        try reservation.check(id)
+        var pending: SELPartialAdd
+        if recordID == SELRecord.firstEntryID {
+            guard offset == 0 else { throw .invalidDataField }
+            _ = try makeRoom() // refuse now a record there is no room for; room is made at the end
+            pending = SELPartialAdd(recordID: state.allocateRecordID())
+        } else {
+            guard let current = partialAdd, current.recordID == recordID else { throw .notPresent }
+            pending = current
+        }
+        try pending.write(data, at: offset)
+        guard isLast else {
+            partialAdd = pending
+            return pending.recordID
+        }
+        partialAdd = nil
+        guard pending.isComplete else { throw CompletionCode(0x80) } // record length mismatch
+        let eviction = try makeRoom()
+        return try commitAdd(pending.record, id: pending.recordID, evicting: eviction)
+    }
+
+    /// Refuses an add when the SEL is full, or names the oldest entry to drop for it.
+    private func makeRoom() throws(CompletionCode) -> SELLogRecord? {
+        guard state.entries.count >= configuration.capacity else { return nil }
+        guard configuration.overwritesWhenFull, let oldest = state.entries.first else {
+            noteOverflow()
+            throw .outOfSpace
+        }
+        return SELLogRecord(.evict, recordID: oldest.recordID, time: time)
+    }
+
+    private func commitAdd(_ record: SELRecord, id: UInt16, evicting eviction: SELLogRecord?) throws(CompletionCode) -> UInt16 {
+        let now = time
+        var record = record
+        record.recordID = id
+        if record.isTimestamped { record.timestamp = now }
+        let add = SELLogRecord(.add, recordID: id, time: now, payload: record)
+        if let eviction {
+            try commit(eviction, add)
+        } else {
+            try commit(add)
+        }
+        return id
+    }
+
+    private func noteOverflow() {
+        guard !state.overflowed else { return }
+        // Best effort: the add is refused either way.
+        try? commit(SELLogRecord(.overflow, time: time))
+    }
+
+    // MARK: Erasing
+
+    /// Deletes an entry by record ID (0000h the first, FFFFh the last); returns the ID deleted.
+    /// Cancels the reservation.
+    public func delete(_ requestedID: UInt16) throws(CompletionCode) -> UInt16 {
+        guard let index = state.entries.index(for: requestedID) else { throw .notPresent }
+        let id = state.entries[index].recordID
+        try commit(SELLogRecord(.delete, recordID: id, time: time))
+        cancelReservation()
+        return id
+    }
+
+    /// Erases every entry and the overflow flag. Cancels the reservation.
+    public func clear() throws(CompletionCode) {
+        try commit(SELLogRecord(.clear, time: time))
+        cancelReservation()
+    }
+
+    // MARK: Reservation
+
+    public func reserve() -> UInt16 {
+        partialAdd = nil
+        return reservation.reserve()
+    }
+
+    /// C5h unless `id` is the current reservation.
+    public func checkReservation(_ id: UInt16) throws(CompletionCode) {
+        try reservation.check(id)
+    }
+
+    private func cancelReservation() {
+        reservation.cancel()
+        partialAdd = nil
+    }
+
+    // MARK: Clock
+
+    public func setTime(_ time: UInt32) throws(CompletionCode) {
+        var clock = state.clock
+        clock.set(time, atSystemTime: systemTime())
+        try commit(.clock(clock))
+    }
+
+    public func setUTCOffset(_ minutes: Int16) throws(CompletionCode) {
+        guard SELClock.utcOffsetRange.contains(minutes) || minutes == SELClock.unspecifiedUTCOffset else {
+            throw .parameterOutOfRange
+        }
+        var clock = state.clock
+        clock.utcOffset = minutes
+        try commit(.clock(clock))
+    }
+
+    // MARK: Persistence
+
+    /// The log is compacted once it holds about twice what the SEL can.
+    private var compactionThreshold: Int { 2 * configuration.capacity + 8 }
+
+    /// Makes a change durable, then applies it: memory never runs ahead of the disk.
+    private func commit(_ change: SELLogRecord, _ second: SELLogRecord? = nil) throws(CompletionCode) {
+        do {
+            if log.needsRewrite { try log.rewrite(state.snapshot()) }
+            try log.append(change, second)
+        } catch {
+            logger.error("SEL change not saved", metadata: ["path": "\(log.path)", "error": "\(error)"])
+            throw .unspecified
+        }
+        state.apply(change)
+        if let second { state.apply(second) }
+        if log.recordCount > compactionThreshold {
+            do {
+                try log.rewrite(state.snapshot())
+            } catch {
+                // The change itself is saved; the next one retries the rewrite first.
+                logger.error("SEL log not compacted", metadata: ["path": "\(log.path)", "error": "\(error)"])
+            }
+        }
+    }
 }
