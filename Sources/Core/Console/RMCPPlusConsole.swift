@@ -109,7 +109,7 @@ public struct RMCPPlusConsole {
         var writer = RMCPPlusPacketWriter(buffer: &out, payloadType: .ipmi, encrypted: protection.isEncrypted,
                                           authenticated: protection.isAuthenticated, sessionID: managedSessionID,
                                           sequence: sequence)
-        protection.appendEncrypted(message.readableBytesView, to: &out)
+        protection.appendEncrypted(message.readableBytesView, sequence: sequence, to: &out)
         let signed = writer.endPayload(buffer: &out)
         if protection.isAuthenticated {
             let code = out.withUnsafeReadableBytes { protection.authCode(over: UnsafeRawBufferPointer(rebasing: $0[signed])) }

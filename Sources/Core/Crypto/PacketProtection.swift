@@ -6,18 +6,35 @@ import NIOCore
 /// they provide (IPMI 2.0 sections 13.28 and 13.29). Symmetric: the console side of
 /// tests and the benchmark uses it too.
 public struct PacketProtection {
+    /// The integrity HMAC, keyed with K1 once per session: each packet copies it instead of
+    /// re-keying (which hashes both key pads again).
+    private enum KeyedMAC {
+        case none
+        case sha1(HMAC<Insecure.SHA1>)
+        case md5(HMAC<Insecure.MD5>)
+        case sha256(HMAC<SHA256>)
+    }
+
     public let suite: CipherSuite
-    private let integrityKey: SymmetricKey?
+    private let mac: KeyedMAC
     /// MD5-128 is keyed with the user's password rather than K1.
     private let md5Password: [UInt8]
     private let aesKey: SymmetricKey?
+    /// Random per session, so IVs differ between sessions that share a key (they never
+    /// should, but a console could reuse its random numbers).
+    private let ivNonceSalt = UInt64.random(in: 0...UInt64.max) << 32
 
     public init(suite: CipherSuite, sessionIntegrityKey sik: [UInt8], password: [UInt8]) {
         self.suite = suite
         // Const1 and Const2 are 20 bytes whatever the hash (IPMI 2.0 section 13.32); ipmitool and freeipmi agree.
-        let k1 = suite.authentication.hmac(key: sik, [UInt8](repeating: 0x01, count: 20))
+        let k1 = SymmetricKey(data: suite.authentication.hmac(key: sik, [UInt8](repeating: 0x01, count: 20)))
         let k2 = suite.authentication.hmac(key: sik, [UInt8](repeating: 0x02, count: 20))
-        integrityKey = k1.isEmpty ? nil : SymmetricKey(data: k1)
+        switch suite.integrity {
+        case .none, .md5_128: mac = .none
+        case .hmacSHA1_96: mac = .sha1(HMAC(key: k1))
+        case .hmacMD5_128: mac = .md5(HMAC(key: k1))
+        case .hmacSHA256_128: mac = .sha256(HMAC(key: k1))
+        }
         md5Password = password
         aesKey = suite.confidentiality == .aesCBC128 && k2.count >= 16 ? SymmetricKey(data: k2.prefix(16)) : nil
     }
@@ -27,21 +44,24 @@ public struct PacketProtection {
 
     /// The integrity code over `region` (auth type byte through next header).
     public func authCode(over region: UnsafeRawBufferPointer) -> AuthCode {
-        switch suite.integrity {
-        case .none:
-            return AuthCode()
-        case .hmacSHA1_96:
-            return AuthCode(HMAC<Insecure.SHA1>.authenticationCode(for: region, using: integrityKey!), length: 12)
-        case .hmacMD5_128:
-            return AuthCode(HMAC<Insecure.MD5>.authenticationCode(for: region, using: integrityKey!), length: 16)
-        case .md5_128:
+        switch mac {
+        case .sha1(var keyed):
+            keyed.update(data: region)
+            return AuthCode(keyed.finalize(), length: 12)
+        case .md5(var keyed):
+            keyed.update(data: region)
+            return AuthCode(keyed.finalize(), length: 16)
+        case .sha256(var keyed):
+            keyed.update(data: region)
+            return AuthCode(keyed.finalize(), length: 16)
+        case .none where suite.integrity == .md5_128:
             var md5 = Insecure.MD5()
             md5.update(data: md5Password)
             md5.update(bufferPointer: region)
             md5.update(data: md5Password)
             return AuthCode(md5.finalize(), length: 16)
-        case .hmacSHA256_128:
-            return AuthCode(HMAC<SHA256>.authenticationCode(for: region, using: integrityKey!), length: 16)
+        case .none:
+            return AuthCode()
         }
     }
 
@@ -73,8 +93,10 @@ public struct PacketProtection {
         return ByteBuffer(bytes: plain.prefix(messageLength))
     }
 
-    /// Appends `message` encrypted, with a fresh random IV.
-    public func appendEncrypted(_ message: ByteBufferView, to buffer: inout ByteBuffer) {
+    /// Appends `message` encrypted. The IV is the packet's sequence number encrypted under
+    /// the session key (NIST SP 800-38A appendix C): unpredictable without the key, unique
+    /// per packet, and free of a system call for random bytes on every reply.
+    public func appendEncrypted(_ message: ByteBufferView, sequence: UInt32, to buffer: inout ByteBuffer) {
         guard let aesKey else {
             buffer.writeBytes(message)
             return
@@ -85,10 +107,11 @@ public struct PacketProtection {
         plain.append(contentsOf: message)
         for index in 0..<padLength { plain.append(UInt8(index + 1)) }
         plain.append(UInt8(padLength))
-        var random = SystemRandomNumberGenerator()
-        var ivBytes = (random.next() as UInt64, random.next() as UInt64)
+        var ivBlock = (UInt64(sequence) | ivNonceSalt, UInt64(0x6970_6D69_676F_6400)) // "ipmigod", domain separation
         // Cannot fail: the IV is 16 bytes, the key 128 bits and the input whole blocks.
-        let cipherText = withUnsafeBytes(of: &ivBytes) { ivRaw in
+        let cipherText = withUnsafeMutableBytes(of: &ivBlock) { ivRaw in
+            var block = ivRaw
+            try! AES.permute(&block, key: aesKey)
             buffer.writeBytes(ivRaw)
             return try! AES._CBC.encrypt(plain, using: aesKey, iv: AES._CBC.IV(ivBytes: ivRaw), noPadding: true)
         }

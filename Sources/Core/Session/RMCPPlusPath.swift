@@ -78,11 +78,11 @@ extension BMC {
         session.lastActivity = now
         respond(to: request, context: RequestContext(privilege: session.privilege, session: session, remote: session.remote, now: now))
 
+        let sequence = session.nextOutboundSequence()
         var writer = RMCPPlusPacketWriter(
             buffer: &output, payloadType: .ipmi, encrypted: protection.isEncrypted,
-            authenticated: protection.isAuthenticated, sessionID: consoleSessionID,
-            sequence: session.nextOutboundSequence())
-        protection.appendEncrypted(scratch.readableBytesView, to: &output)
+            authenticated: protection.isAuthenticated, sessionID: consoleSessionID, sequence: sequence)
+        protection.appendEncrypted(scratch.readableBytesView, sequence: sequence, to: &output)
         let signed = writer.endPayload(buffer: &output)
         if protection.isAuthenticated {
             let code = output.withUnsafeReadableBytes { bytes in

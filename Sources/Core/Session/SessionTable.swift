@@ -33,8 +33,14 @@ public struct SessionTable {
         }
     }
 
+    /// Random bytes, eight per call to the system's generator.
     mutating func randomBytes(_ count: Int) -> [UInt8] {
-        (0..<count).map { _ in UInt8.random(in: 0...255, using: &random) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count + 7)
+        while bytes.count < count {
+            withUnsafeBytes(of: random.next() as UInt64) { bytes.append(contentsOf: $0) }
+        }
+        return Array(bytes.prefix(count))
     }
 
     private func freeHandle() -> UInt8? {
