@@ -40,6 +40,9 @@ struct Bench: ParsableCommand {
     @Flag(help: "Print the results as JSON instead of text.")
     var json = false
 
+    @Flag(help: "Skip the sensor phase (polling cost, memory with a full SEL, sdr elist wall time).")
+    var skipSensors = false
+
     func validate() throws {
         switch (daemon, attachPort, attachPID) {
         case (let daemon?, nil, nil):
@@ -100,6 +103,9 @@ struct Bench: ParsableCommand {
                             placement: placement, cpus: cpus, measurements: measurements,
                             memoryAtStart: memoryAtStart, memoryAtEnd: try bmc.memory())
         print(json ? try report.json() : report.text)
+        if let daemon, !skipSensors, !json {
+            print(try SensorPhase.run(executable: daemon, progress: progress).text)
+        }
     }
 
     /// Progress goes to stderr, so that --json output stays clean.

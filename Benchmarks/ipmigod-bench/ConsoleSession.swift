@@ -31,6 +31,11 @@ struct ConsoleSession {
         try call(.app, 0x01, "Get Device ID")
     }
 
+    /// Add SEL Entry: a system event record (the BMC assigns the ID and timestamp).
+    mutating func addSELEntry() throws {
+        try call(.storage, 0x44, "Add SEL Entry", [0, 0, 0x02, 0, 0, 0, 0, 0x20, 0x00, 0x04, 0x01, 0x01, 0x01, 0x57, 90, 80])
+    }
+
     /// Frees the daemon's session slot; the session is unusable afterwards.
     mutating func close() throws {
         try call(.app, 0x3C, "Close Session", withUnsafeBytes(of: console.managedSessionID.littleEndian, Array.init))

@@ -15,13 +15,13 @@ final class Daemon: Server {
     var pid: pid_t { process.processIdentifier }
 
     /// Starts `executable` and returns once it answers an RMCP presence ping.
-    init(executable: String, suites: [UInt8]) throws {
+    init(executable: String, suites: [UInt8], extraConfig: String = "") throws {
         port = try UDPSocket.freeLoopbackPort()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("ipmigod-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let config = directory.appendingPathComponent("ipmigod.yaml")
-        try Self.config(port: port, stateDirectory: directory.appendingPathComponent("state").path, suites: suites)
-            .write(to: config, atomically: true, encoding: .utf8)
+        try (Self.config(port: port, stateDirectory: directory.appendingPathComponent("state").path, suites: suites)
+            + extraConfig).write(to: config, atomically: true, encoding: .utf8)
 
         process = Process()
         process.executableURL = URL(fileURLWithPath: executable)

@@ -1,4 +1,3 @@
-import Foundation
 import NIOCore
 
 /// The event pipeline inside the BMC: readings become threshold and state events, enabled
@@ -23,6 +22,10 @@ extension BMC {
             var recordID: UInt16?
             do {
                 recordID = try sel.add(event)
+            } catch .outOfSpace {
+                // A full SEL that keeps its old entries: the overflow flag says so; the event still goes on.
+                drops.note("SEL full", detail: "event of sensor \(sensors[index].definition.name) not logged",
+                           logger: logger, now: .now())
             } catch {
                 logger.error("SEL refused an event of sensor \(sensors[index].definition.name): completion code \(error)")
             }
@@ -55,6 +58,4 @@ extension BMC {
         }
     }
 
-    /// Seconds since 1970 UTC, as SEL and SDR timestamps count them.
-    var timestamp: UInt32 { UInt32(clamping: Int(Date().timeIntervalSince1970)) }
 }

@@ -43,7 +43,8 @@ public final class BMC {
         sensorIndex = Dictionary(uniqueKeysWithValues: sensors.enumerated().map { ($1.definition.key, $0) })
         sdr = SDRRepository(sensorCount: sensors.count, hasFRU: true,
                             changes: try store.load(SDRRepository.Changes.self, from: BMC.sdrFile) ?? SDRRepository.Changes())
-        sel = try SELStore(directory: configuration.stateDirectory, configuration: configuration.sel)
+        sel = try SELStore(directory: configuration.stateDirectory, configuration: configuration.sel, logger: logger,
+                           systemTime: SELClock.systemSeconds)
         fru = try FRUInventory(configuration: configuration.fru, store: store)
         dispatcher = CommandDispatcher(tables: [
             (.app, AppCommands.table),

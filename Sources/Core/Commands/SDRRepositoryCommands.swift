@@ -52,7 +52,7 @@ extension StorageCommands {
     }
 
     static func addSDR(_ bmc: BMC, _ request: RemainingBytesRequest, _: RequestContext) throws(CompletionCode) -> UInt16Response {
-        let id = try bmc.sdr.add(request.bytes, now: bmc.timestamp)
+        let id = try bmc.sdr.add(request.bytes, now: bmc.sel.time)
         try bmc.persistSDRChanges()
         return UInt16Response(value: id)
     }
@@ -60,34 +60,36 @@ extension StorageCommands {
     static func partialAddSDR(_ bmc: BMC, _ request: PartialAddSDRRequest, _: RequestContext) throws(CompletionCode) -> UInt16Response {
         try bmc.sdr.checkReservation(request.reservation)
         let id = try bmc.sdr.partialAdd(recordID: request.recordID, offset: request.offset, data: request.data,
-                                        isLast: request.isLast, now: bmc.timestamp)
+                                        isLast: request.isLast, now: bmc.sel.time)
         if request.isLast { try bmc.persistSDRChanges() }
         return UInt16Response(value: id)
     }
 
     static func deleteSDR(_ bmc: BMC, _ request: ReservedRecordRequest, _: RequestContext) throws(CompletionCode) -> UInt16Response {
         try bmc.sdr.checkReservation(request.reservation)
-        let id = try bmc.sdr.delete(request.recordID, now: bmc.timestamp)
+        let id = try bmc.sdr.delete(request.recordID, now: bmc.sel.time)
         try bmc.persistSDRChanges()
         return UInt16Response(value: id)
     }
 
-    static func clearSDRRepository(_ bmc: BMC, _ request: ClearSDRRequest, _: RequestContext) throws(CompletionCode) -> RawResponse {
-        try bmc.sdr.checkReservation(request.reservation)
-        if request.initiates {
-            bmc.sdr.clear(now: bmc.timestamp)
+    static func clearSDRRepository(_ bmc: BMC, _ request: ClearRepositoryRequest, _: RequestContext) throws(CompletionCode) -> ClearRepositoryResponse {
+        if request.action == .initiateErase {
+            try bmc.sdr.checkReservation(request.reservation)
+            bmc.sdr.clear(now: bmc.sel.time)
             try bmc.persistSDRChanges()
         }
-        return RawResponse([0x01]) // erasure completed
+        // Asking for the status needs no reservation: the erasure asked about cancelled it.
+        return ClearRepositoryResponse()
     }
 
-    static func getSDRRepositoryTime(_ bmc: BMC, _: EmptyRequest, _: RequestContext) -> RawResponse {
-        RawResponse(littleEndian(bmc.timestamp))
+    // The SDR repository and the SEL share the BMC's one clock.
+
+    static func getSDRRepositoryTime(_ bmc: BMC, _: EmptyRequest, _: RequestContext) -> SELTime {
+        SELTime(seconds: bmc.sel.time)
     }
 
-    static func setSDRRepositoryTime(_ bmc: BMC, _ request: RemainingBytesRequest, _: RequestContext) throws(CompletionCode) -> EmptyResponse {
-        // The SDR repository shares the BMC's clock, which follows the system clock.
-        guard request.bytes.count == 4 else { throw .requestDataLengthInvalid }
+    static func setSDRRepositoryTime(_ bmc: BMC, _ request: SELTime, _: RequestContext) throws(CompletionCode) -> EmptyResponse {
+        try bmc.sel.setTime(request.seconds)
         return EmptyResponse()
     }
 
@@ -138,20 +140,6 @@ public struct ReservedRecordRequest: CommandRequest {
         reservation = try reader.uint16()
         recordID = try reader.uint16()
         try reader.end()
-    }
-}
-
-/// Clear SDR Repository: reservation, 'C' 'L' 'R', then 0xAA to start or 0x00 for status.
-public struct ClearSDRRequest: CommandRequest {
-    public var reservation: UInt16
-    public var initiates: Bool
-    public init(from reader: inout RequestReader) throws(CompletionCode) {
-        reservation = try reader.uint16()
-        guard try reader.bytes(3) == Array("CLR".utf8) else { throw .invalidDataField }
-        let action = try reader.byte()
-        try reader.end()
-        guard action == 0xAA || action == 0x00 else { throw .invalidDataField }
-        initiates = action == 0xAA
     }
 }
 

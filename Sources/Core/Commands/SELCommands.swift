@@ -19,7 +19,7 @@ extension StorageCommands {
     // MARK: Reading
 
     static func getSELInfo(_ bmc: BMC, _: EmptyRequest, _: RequestContext) -> GetSELInfoResponse {
-        GetSELInfoResponse(entries: UInt16(bmc.sel.entryCount), freeBytes: UInt16(bmc.sel.freeBytes),
+        GetSELInfoResponse(entries: UInt16(bmc.sel.entryCount), freeBytes: UInt16(clamping: bmc.sel.freeBytes),
                            lastAddTime: bmc.sel.lastAddTime, lastEraseTime: bmc.sel.lastEraseTime,
                            overflowed: bmc.sel.hasOverflowed)
     }
@@ -65,7 +65,7 @@ extension StorageCommands {
         return SELRecordIDResponse(recordID: try bmc.sel.delete(request.recordID))
     }
 
-    static func clearSEL(_ bmc: BMC, _ request: ClearSELRequest, _ context: RequestContext) throws(CompletionCode) -> ClearSELResponse {
+    static func clearSEL(_ bmc: BMC, _ request: ClearRepositoryRequest, _ context: RequestContext) throws(CompletionCode) -> ClearRepositoryResponse {
         switch request.action {
         case .initiateErase:
             try bmc.sel.checkReservation(request.reservation)
@@ -77,7 +77,7 @@ extension StorageCommands {
             // Not checked against the reservation: the clear being asked about cancelled it.
             break
         }
-        return ClearSELResponse()
+        return ClearRepositoryResponse()
     }
 
     // MARK: Clock

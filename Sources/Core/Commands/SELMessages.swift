@@ -128,32 +128,6 @@ public struct DeleteSELEntryRequest: CommandRequest {
     }
 }
 
-public struct ClearSELRequest: CommandRequest {
-    public enum Action: UInt8, Sendable {
-        case getErasureStatus = 0x00
-        case initiateErase = 0xAA
-    }
-
-    public var reservation: UInt16
-    public var action: Action
-
-    public init(from reader: inout RequestReader) throws(CompletionCode) {
-        reservation = try reader.uint16()
-        let confirmation = try reader.bytes(3)
-        let action = try reader.byte()
-        try reader.end()
-        // "CLR": a guard against clearing the SEL by a stray byte pattern.
-        guard confirmation == Array("CLR".utf8), let action = Action(rawValue: action) else { throw .invalidDataField }
-        self.action = action
-    }
-}
-
-public struct ClearSELResponse: CommandResponse {
-    /// Erasure is synchronous here, so it has always completed by the time anyone asks.
-    public static let erasureCompleted: UInt8 = 0x01
-    public func write(to buffer: inout ByteBuffer) { buffer.writeInteger(ClearSELResponse.erasureCompleted) }
-}
-
 /// Get SEL Time's answer and Set SEL Time's request: seconds since 1970 UTC.
 public struct SELTime: CommandRequest, CommandResponse {
     public var seconds: UInt32

@@ -4,7 +4,7 @@ extension ConfigSchema {
     /// The `sel:` section: how many entries the SEL holds and what to do when it is full.
     ///
     ///     sel:
-    ///       capacity: 1024        # entries, 16..4095
+    ///       capacity: 1024        # entries, 16..4096
     ///       when_full: stop       # stop (refuse new entries) or overwrite (drop the oldest)
     func readSEL(_ node: ConfigNode?) throws(ConfigError) -> SELConfiguration {
         var sel = SELConfiguration()

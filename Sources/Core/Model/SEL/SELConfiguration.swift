@@ -1,7 +1,8 @@
 /// The System Event Log's size and what happens when it is full.
 public struct SELConfiguration: Sendable, Equatable {
-    /// Get SEL Info reports free space in bytes in 16 bits, so at most 4095 entries of 16 bytes.
-    public static let capacityRange = 16...4095
+    /// Get SEL Info reports free space in 16 bits, with FFFFh meaning "65535 bytes or more"
+    /// (IPMI 2.0 section 31.2), so an empty 4096-entry SEL is still described exactly enough.
+    public static let capacityRange = 16...4096
 
     /// Entries the SEL holds (16 bytes each).
     public var capacity: Int = 1024

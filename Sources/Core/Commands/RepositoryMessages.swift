@@ -1,0 +1,30 @@
+import NIOCore
+
+/// Clear SEL and Clear SDR Repository: reservation, 'C' 'L' 'R', then AAh to erase or 00h
+/// to ask how the erasure is going.
+public struct ClearRepositoryRequest: CommandRequest {
+    public enum Action: UInt8, Sendable {
+        case getErasureStatus = 0x00
+        case initiateErase = 0xAA
+    }
+
+    public var reservation: UInt16
+    public var action: Action
+
+    public init(from reader: inout RequestReader) throws(CompletionCode) {
+        reservation = try reader.uint16()
+        let confirmation = try reader.bytes(3)
+        let action = try reader.byte()
+        try reader.end()
+        // "CLR": a guard against clearing a repository by a stray byte pattern.
+        guard confirmation == Array("CLR".utf8), let action = Action(rawValue: action) else { throw .invalidDataField }
+        self.action = action
+    }
+}
+
+public struct ClearRepositoryResponse: CommandResponse {
+    /// Erasure is synchronous here, so it has always completed by the time anyone asks.
+    public static let erasureCompleted: UInt8 = 0x01
+    public init() {}
+    public func write(to buffer: inout ByteBuffer) { buffer.writeInteger(ClearRepositoryResponse.erasureCompleted) }
+}
