@@ -11,6 +11,9 @@ public final class BMC {
     public internal(set) var sessions: SessionTable
     public let sel: SELStore
     public let fru: FRUInventory
+    /// LAN configuration parameters, alert destinations included.
+    public let lan: LANParameters
+    public let pef: PEFEngine
     public internal(set) var sensors: [Sensor]
     /// Sensor positions by LUN and number (`SensorDefinition.key`).
     let sensorIndex: [UInt16: Int]
@@ -46,10 +49,13 @@ public final class BMC {
         sel = try SELStore(directory: configuration.stateDirectory, configuration: configuration.sel, logger: logger,
                            systemTime: SELClock.systemSeconds)
         fru = try FRUInventory(configuration: configuration.fru, store: store)
+        lan = try LANParameters(configuration: configuration.lan, store: store)
+        pef = try PEFEngine(configuration: configuration.pef, store: store)
         dispatcher = CommandDispatcher(tables: [
             (.app, AppCommands.table),
             (.sensorEvent, SensorEventCommands.table),
             (.storage, StorageCommands.table),
+            (.transport, TransportCommands.table),
         ])
         scratch.reserveCapacity(256)
     }

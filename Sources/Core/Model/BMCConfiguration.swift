@@ -9,6 +9,8 @@ public struct BMCConfiguration: Sendable {
     public var sensors: [SensorDefinition] = []
     public var sel: SELConfiguration = SELConfiguration()
     public var fru: FRUConfiguration = FRUConfiguration()
+    public var lan: LANConfiguration = LANConfiguration()
+    public var pef: PEFConfiguration = PEFConfiguration()
     /// The only directory the daemon writes to.
     public var stateDirectory: String
 

@@ -16,12 +16,16 @@ struct ConfigSchema {
         let sensors = try readSensors(root.child("sensors"))
         let sel = try readSEL(root.child("sel"))
         let fru = try readFRU(root.child("fru"))
+        let lan = try readLAN(root.child("lan"))
+        let pef = try readPEF(root.child("pef"))
         try root.rejectUnknownKeys()
         var bmc = BMCConfiguration(device: device, channel: channel, users: users, limits: limits,
                                    stateDirectory: stateDirectory)
         bmc.sensors = sensors
         bmc.sel = sel
         bmc.fru = fru
+        bmc.lan = lan
+        bmc.pef = pef
         return DaemonConfiguration(listen: listen, bmc: bmc, generatesSystemGUID: generatesGUID)
     }
 
