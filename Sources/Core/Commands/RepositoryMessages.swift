@@ -28,3 +28,39 @@ public struct ClearRepositoryResponse: CommandResponse {
     public init() {}
     public func write(to buffer: inout ByteBuffer) { buffer.writeInteger(ClearRepositoryResponse.erasureCompleted) }
 }
+
+/// Partial Add SEL Entry and Partial Add SDR: a record sent in pieces under a reservation.
+public struct PartialAddRequest: CommandRequest {
+    public var reservation: UInt16
+    /// 0000h for the first piece of a record; after that, the ID the first piece was given.
+    public var recordID: UInt16
+    public var offset: Int
+    /// This piece completes the record.
+    public var isLast: Bool
+    public var data: [UInt8]
+
+    public init(from reader: inout RequestReader) throws(CompletionCode) {
+        reservation = try reader.uint16()
+        recordID = try reader.uint16()
+        offset = Int(try reader.byte())
+        switch try reader.byte() & 0x0F {
+        case 0x00: isLast = false
+        case 0x01: isLast = true
+        default: throw .invalidDataField
+        }
+        data = try reader.bytes(reader.remaining)
+    }
+}
+
+/// Delete SEL Entry and Delete SDR: reservation, record ID.
+public struct ReservedRecordRequest: CommandRequest {
+    public var reservation: UInt16
+    /// 0000h the first entry, FFFFh the last (SEL); the record to delete.
+    public var recordID: UInt16
+
+    public init(from reader: inout RequestReader) throws(CompletionCode) {
+        reservation = try reader.uint16()
+        recordID = try reader.uint16()
+        try reader.end()
+    }
+}

@@ -11,8 +11,9 @@ extension StorageCommands {
         CommandSpec(0x25, "Partial Add SDR", .operator, partialAddSDR),
         CommandSpec(0x26, "Delete SDR", .operator, deleteSDR),
         CommandSpec(0x27, "Clear SDR Repository", .operator, clearSDRRepository),
-        CommandSpec(0x28, "Get SDR Repository Time", .user, getSDRRepositoryTime),
-        CommandSpec(0x29, "Set SDR Repository Time", .operator, setSDRRepositoryTime),
+        // The SDR repository and the SEL share the BMC's one clock.
+        CommandSpec(0x28, "Get SDR Repository Time", .user, getSELTime),
+        CommandSpec(0x29, "Set SDR Repository Time", .operator, setSELTime),
         CommandSpec(0x2A, "Enter SDR Repository Update Mode", .operator, enterSDRUpdateMode),
         CommandSpec(0x2B, "Exit SDR Repository Update Mode", .operator, exitSDRUpdateMode),
     ]
@@ -57,7 +58,7 @@ extension StorageCommands {
         return UInt16Response(value: id)
     }
 
-    static func partialAddSDR(_ bmc: BMC, _ request: PartialAddSDRRequest, _: RequestContext) throws(CompletionCode) -> UInt16Response {
+    static func partialAddSDR(_ bmc: BMC, _ request: PartialAddRequest, _: RequestContext) throws(CompletionCode) -> UInt16Response {
         try bmc.sdr.checkReservation(request.reservation)
         let id = try bmc.sdr.partialAdd(recordID: request.recordID, offset: request.offset, data: request.data,
                                         isLast: request.isLast, now: bmc.sel.time)
@@ -82,17 +83,6 @@ extension StorageCommands {
         return ClearRepositoryResponse()
     }
 
-    // The SDR repository and the SEL share the BMC's one clock.
-
-    static func getSDRRepositoryTime(_ bmc: BMC, _: EmptyRequest, _: RequestContext) -> SELTime {
-        SELTime(seconds: bmc.sel.time)
-    }
-
-    static func setSDRRepositoryTime(_ bmc: BMC, _ request: SELTime, _: RequestContext) throws(CompletionCode) -> EmptyResponse {
-        try bmc.sel.setTime(request.seconds)
-        return EmptyResponse()
-    }
-
     static func enterSDRUpdateMode(_ bmc: BMC, _: EmptyRequest, _: RequestContext) -> EmptyResponse {
         bmc.sdr.isInUpdateMode = true
         return EmptyResponse()
@@ -114,32 +104,6 @@ public struct RemainingBytesRequest: CommandRequest {
     public var bytes: [UInt8]
     public init(from reader: inout RequestReader) throws(CompletionCode) {
         bytes = try reader.bytes(reader.remaining)
-    }
-}
-
-public struct PartialAddSDRRequest: CommandRequest {
-    public var reservation: UInt16
-    public var recordID: UInt16
-    public var offset: Int
-    public var isLast: Bool
-    public var data: [UInt8]
-    public init(from reader: inout RequestReader) throws(CompletionCode) {
-        reservation = try reader.uint16()
-        recordID = try reader.uint16()
-        offset = Int(try reader.byte())
-        isLast = try reader.byte() & 0x01 != 0
-        data = try reader.bytes(reader.remaining)
-    }
-}
-
-/// Delete SDR: reservation, record ID.
-public struct ReservedRecordRequest: CommandRequest {
-    public var reservation: UInt16
-    public var recordID: UInt16
-    public init(from reader: inout RequestReader) throws(CompletionCode) {
-        reservation = try reader.uint16()
-        recordID = try reader.uint16()
-        try reader.end()
     }
 }
 

@@ -51,15 +51,15 @@ extension StorageCommands {
     }
 
     static func partialAddSELEntry(
-        _ bmc: BMC, _ request: PartialAddSELEntryRequest, _: RequestContext
+        _ bmc: BMC, _ request: PartialAddRequest, _: RequestContext
     ) throws(CompletionCode) -> SELRecordIDResponse {
         let id = try bmc.sel.partialAdd(reservation: request.reservation, recordID: request.recordID,
-                                        offset: Int(request.offset), data: request.data, isLast: request.isLast)
+                                        offset: request.offset, data: request.data, isLast: request.isLast)
         return SELRecordIDResponse(recordID: id)
     }
 
     static func deleteSELEntry(
-        _ bmc: BMC, _ request: DeleteSELEntryRequest, _: RequestContext
+        _ bmc: BMC, _ request: ReservedRecordRequest, _: RequestContext
     ) throws(CompletionCode) -> SELRecordIDResponse {
         try bmc.sel.checkReservation(request.reservation)
         return SELRecordIDResponse(recordID: try bmc.sel.delete(request.recordID))

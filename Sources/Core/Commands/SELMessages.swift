@@ -94,39 +94,6 @@ public struct AddSELEntryRequest: CommandRequest {
     }
 }
 
-public struct PartialAddSELEntryRequest: CommandRequest {
-    public var reservation: UInt16
-    /// 0000h for the first piece of a record; after that, the ID the first piece was given.
-    public var recordID: UInt16
-    public var offset: UInt8
-    /// This piece completes the record.
-    public var isLast: Bool
-    public var data: [UInt8]
-
-    public init(from reader: inout RequestReader) throws(CompletionCode) {
-        reservation = try reader.uint16()
-        recordID = try reader.uint16()
-        offset = try reader.byte()
-        switch try reader.byte() & 0x0F {
-        case 0x00: isLast = false
-        case 0x01: isLast = true
-        default: throw .invalidDataField
-        }
-        data = try reader.bytes(reader.remaining)
-    }
-}
-
-public struct DeleteSELEntryRequest: CommandRequest {
-    public var reservation: UInt16
-    /// 0000h the first entry, FFFFh the last.
-    public var recordID: UInt16
-
-    public init(from reader: inout RequestReader) throws(CompletionCode) {
-        reservation = try reader.uint16()
-        recordID = try reader.uint16()
-        try reader.end()
-    }
-}
 
 /// Get SEL Time's answer and Set SEL Time's request: seconds since 1970 UTC.
 public struct SELTime: CommandRequest, CommandResponse {
