@@ -1,3 +1,4 @@
+import Foundation
 import IPMICore
 import XCTest
 
@@ -100,5 +101,17 @@ final class SensorEventTests: XCTestCase {
         XCTAssertEqual(twelveVolt.realValue(200), 12.0, accuracy: 0.0001)
         XCTAssertEqual(twelveVolt.rawDelta(0.12), 2)
         XCTAssertEqual(Linearization(m: 100).raw(1e6), 255, "clamped")
+    }
+}
+
+final class PETSequenceTests: XCTestCase {
+    func testGrowsAcrossRestartsWithoutAnFsyncPerAlert() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pet-seq-\(UUID().uuidString)").path
+        let store = try StateStore(directory: directory)
+        let first = try PETSequence(store: store)
+        XCTAssertEqual(try (0..<3).map { _ in try first.take() }, [0, 1, 2])
+        let afterRestart = try PETSequence(store: StateStore(directory: directory))
+        XCTAssertEqual(try afterRestart.take(), UInt16(PETSequence.blockSize), "the rest of the reserved block is skipped")
+        XCTAssertEqual(try afterRestart.take(), UInt16(PETSequence.blockSize) + 1)
     }
 }
