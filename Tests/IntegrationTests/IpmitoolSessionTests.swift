@@ -61,6 +61,18 @@ final class IpmitoolSessionTests: XCTestCase {
         XCTAssertTrue(daemon.isRunning)
     }
 
+    /// IPMI 1.5 authentication type none is off unless the config lists it.
+    func testAuthTypeNoneOnlyWhenConfigured() throws {
+        let secure = try Daemon()
+        let refused = try secure.ipmitool(["mc", "info"], interface: "lan", extra: ["-A", "NONE"])
+        XCTAssertNotEqual(refused.status, 0, "\(refused)")
+        XCTAssertTrue(refused.stderr.contains("Authentication type NONE not supported"), "\(refused)")
+        secure.stop()
+
+        let open = try Daemon(Daemon.Options(authTypes: "[none, md5]"))
+        XCTAssertAnswered(try open.ipmitool(["mc", "info"], interface: "lan", extra: ["-A", "NONE"]))
+    }
+
     func testIPv6AndIPv4OnTheSamePort() throws {
         let daemon = try Daemon(Daemon.Options(extraListen: ["[::1]:PORT"]))
         let v6 = try runTool("ipmitool", ["-I", "lanplus", "-H", "::1", "-p", String(daemon.port), "-U", "admin", "-P", "admin", "mc", "info"])

@@ -71,12 +71,15 @@ extension BMC {
             return false
         }
         let password = user.legacyPassword
-        let expected = LegacyAuthCode.compute(packet.authType, password: password, sessionID: packet.sessionID,
-                                              sequence: packet.sequence, message: packet.message.readableBytesView)
-        guard let expected, let received = packet.authCode, constantTimeEquals(expected, received) else {
-            // A wrong password: the spec has the BMC stay silent.
-            drop("bad authentication", "Activate Session for user \(user.id) with a wrong password", from: challenge.remote, now: now)
-            return false
+        // Type none (only when the config allows it, which Get Session Challenge checked) has no code.
+        if packet.authType != .none {
+            let expected = LegacyAuthCode.compute(packet.authType, password: password, sessionID: packet.sessionID,
+                                                  sequence: packet.sequence, message: packet.message.readableBytesView)
+            guard let expected, let received = packet.authCode, constantTimeEquals(expected, received) else {
+                // A wrong password: the spec has the BMC stay silent.
+                drop("bad authentication", "Activate Session for user \(user.id) with a wrong password", from: challenge.remote, now: now)
+                return false
+            }
         }
         respond(to: request, context: RequestContext(privilege: .none, session: nil, remote: challenge.remote,
                                                      challenge: challenge, now: now))
