@@ -1,0 +1,63 @@
+/// The LAN configuration parameters ipmigod implements (IPMI 2.0 table 23-4), with the
+/// length of each one's data. Parameters 8 and 9 (RMCP ports) and past 26 are not supported.
+public enum LANParameter: UInt8, Sendable, CaseIterable {
+    case setInProgress = 0
+    case authTypeSupport = 1
+    case authTypeEnables = 2
+    case ipAddress = 3
+    case ipAddressSource = 4
+    case macAddress = 5
+    case subnetMask = 6
+    case ipv4Header = 7
+    case arpControl = 10
+    case gratuitousARPInterval = 11
+    case defaultGateway = 12
+    case defaultGatewayMAC = 13
+    case backupGateway = 14
+    case backupGatewayMAC = 15
+    case communityString = 16
+    case destinationCount = 17
+    case destinationType = 18
+    case destinationAddress = 19
+    case vlanID = 20
+    case vlanPriority = 21
+    case cipherSuiteCount = 22
+    case cipherSuiteEntries = 23
+    case cipherSuitePrivileges = 24
+    case destinationVLAN = 25
+    case badPasswordThreshold = 26
+
+    /// Revision of the parameter format: 1.1 (IPMI 2.0).
+    public static let revision: UInt8 = 0x11
+    /// Destinations 1..15 are non-volatile; 0 is the volatile one of Alert Immediate.
+    public static let highestDestination: UInt8 = 15
+
+    /// Parameters that are one value per alert destination: their data starts with the selector.
+    public var isPerDestination: Bool {
+        self == .destinationType || self == .destinationAddress || self == .destinationVLAN
+    }
+
+    /// Parameters a client can only read: they describe what the channel implements.
+    public var isReadOnly: Bool {
+        switch self {
+        case .authTypeSupport, .destinationCount, .cipherSuiteCount, .cipherSuiteEntries, .cipherSuitePrivileges: true
+        default: false
+        }
+    }
+
+    /// Bytes of data on Set, after the selector of a per-destination parameter. Nil for the
+    /// read-only parameters, whose length depends on the channel.
+    public var settableLength: Int? {
+        switch self {
+        case .setInProgress, .ipAddressSource, .arpControl, .gratuitousARPInterval, .vlanPriority: 1
+        case .authTypeEnables: 5
+        case .ipAddress, .subnetMask, .defaultGateway, .backupGateway: 4
+        case .macAddress, .defaultGatewayMAC, .backupGatewayMAC, .badPasswordThreshold: 6
+        case .ipv4Header, .destinationType, .destinationVLAN: 3
+        case .communityString: 18
+        case .destinationAddress: 12
+        case .vlanID: 2
+        case .authTypeSupport, .destinationCount, .cipherSuiteCount, .cipherSuiteEntries, .cipherSuitePrivileges: nil
+        }
+    }
+}

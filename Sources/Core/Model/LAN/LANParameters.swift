@@ -1,0 +1,139 @@
+/// The LAN configuration parameters in force: the config file's values, overridden by what
+/// clients set over IPMI. Client changes to non-volatile values are persisted (atomically,
+/// before the reply) in `lan.json` and win over the config file from then on; destination 0 is
+/// volatile and starts empty at each start. Confined to the BMC's event loop like the BMC.
+public final class LANParameters {
+    public static let stateFile = "lan.json"
+
+    /// Parameter 0 (IPMI 2.0 section 23.1): a cooperative lock between configuration tools.
+    public enum SetInProgress: UInt8, Sendable {
+        case complete = 0, inProgress = 1, commitWrite = 2
+    }
+
+    public let configuration: LANConfiguration
+    public private(set) var setInProgress: SetInProgress = .complete
+    /// Non-volatile values set over IPMI, as persisted.
+    private var saved: [LANParameterKey: [UInt8]]
+    /// Every settable value in force: defaults, then saved, then volatile ones.
+    private var values: [LANParameterKey: [UInt8]]
+
+    public init(configuration: LANConfiguration, store: StateStore) throws {
+        self.configuration = configuration
+        let stored = try store.load([StoredLANValue].self, from: LANParameters.stateFile) ?? []
+        saved = Dictionary(stored.map { ($0.key, $0.data) }, uniquingKeysWith: { $1 })
+        values = configuration.parameterDefaults.merging(saved) { $1 }
+    }
+
+    // MARK: Typed views for the rest of the BMC
+
+    /// Parameter 16 up to its first NUL: the community of v1/v2c destinations that name none.
+    public var communityString: String {
+        let bytes = value(.communityString) ?? []
+        return String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+    }
+
+    /// Parameter 3: the BMC's IPv4 address (network order), e.g. a PET's agent address.
+    public var bmcIPv4: [UInt8] { value(.ipAddress) ?? [0, 0, 0, 0] }
+
+    /// The destination a PEF alert policy names, if it is set and takes PETs. What IPMI
+    /// carries (address, acknowledge, timeout, retries) comes from parameters 18 and 19; what
+    /// it cannot (port, SNMP version, credentials) from the config's destination of that
+    /// selector, else port 162, SNMPv1 and the community string.
+    public func destination(selector: UInt8) -> AlertDestination? {
+        guard selector <= LANParameter.highestDestination,
+              let type = value(.destinationType, selector: selector), type.count == 3, type[0] & 0x07 == 0,
+              let address = value(.destinationAddress, selector: selector), address.count == 12
+        else { return nil }
+        var destination = configuration.destinations.first { $0.selector == selector }
+            ?? AlertDestination(selector: selector, address: [0, 0, 0, 0])
+        destination.address = Array(address[2..<6])
+        destination.isAcknowledged = type[0] & 0x80 != 0
+        destination.ackTimeout = type[1]
+        destination.retries = type[2] & 0x07
+        if destination.version != .v3, destination.community == nil {
+            destination.community = communityString
+        }
+        return destination.isSet ? destination : nil
+    }
+
+    // MARK: Get and Set
+
+    /// A parameter's data as Get LAN Configuration Parameters answers it (after the revision).
+    public func get(_ parameter: LANParameter, selector: UInt8, channel: LANChannelConfiguration) throws(CompletionCode) -> [UInt8] {
+        switch parameter {
+        case .setInProgress: return [setInProgress.rawValue]
+        case .authTypeSupport: return [channel.authTypeSupport]
+        case .authTypeEnables: return value(.authTypeEnables) ?? channel.authTypeEnables
+        case .destinationCount: return [LANParameter.highestDestination]
+        case .cipherSuiteCount: return [UInt8(channel.cipherSuites.prefix(16).count)]
+        case .cipherSuiteEntries: return channel.cipherSuiteEntries
+        case .cipherSuitePrivileges: return channel.cipherSuitePrivileges
+        default: break
+        }
+        guard parameter.isPerDestination else { return value(parameter) ?? [] }
+        guard selector <= LANParameter.highestDestination, let data = value(parameter, selector: selector) else {
+            throw .parameterOutOfRange
+        }
+        return [selector] + data
+    }
+
+    /// Applies Set LAN Configuration Parameters. `persist` saves the non-volatile values and
+    /// runs before anything changes in memory, so a failed save leaves the old values in force.
+    public func set(_ parameter: LANParameter, data: [UInt8],
+                    persist: ([StoredLANValue]) throws(CompletionCode) -> Void) throws(CompletionCode) {
+        guard !parameter.isReadOnly, let length = parameter.settableLength else { throw CompletionCode(0x82) } // read-only
+        if parameter == .setInProgress {
+            guard data.count == 1 else { throw .requestDataLengthInvalid }
+            return try setLock(data[0] & 0x03)
+        }
+        var key = LANParameterKey(parameter)
+        var data = data
+        if parameter.isPerDestination {
+            guard let selector = data.first else { throw .requestDataLengthInvalid }
+            guard selector & 0x0F <= LANParameter.highestDestination, selector & 0xF0 == 0 else { throw .parameterOutOfRange }
+            key.selector = selector
+            data.removeFirst()
+        }
+        guard data.count == length else { throw .requestDataLengthInvalid }
+        try LANParameters.validate(parameter, data)
+        if !(parameter.isPerDestination && key.selector == 0) {
+            var changed = saved
+            changed[key] = data
+            try persist(changed.map { StoredLANValue(key: $0.key, data: $0.value) }.sorted {
+                ($0.key.parameter, $0.key.selector) < ($1.key.parameter, $1.key.selector)
+            })
+            saved = changed
+        }
+        values[key] = data
+    }
+
+    /// Set In Progress: a second "in progress" while one is claimed is refused (0x81); a
+    /// commit completes at once, since every write is already in force and durable.
+    private func setLock(_ requested: UInt8) throws(CompletionCode) {
+        switch requested {
+        case SetInProgress.complete.rawValue, SetInProgress.commitWrite.rawValue:
+            setInProgress = .complete
+        case SetInProgress.inProgress.rawValue:
+            guard setInProgress != .inProgress else { throw CompletionCode(0x81) } // set in progress already claimed
+            setInProgress = .inProgress
+        default:
+            throw .invalidDataField
+        }
+    }
+
+    /// Refuses values ipmigod could not honour as written.
+    private static func validate(_ parameter: LANParameter, _ data: [UInt8]) throws(CompletionCode) {
+        switch parameter {
+        case .destinationAddress:
+            guard data[0] & 0xF0 == 0 else { throw .invalidDataField } // only IPv4 + MAC addresses
+        case .ipAddressSource:
+            guard data[0] & 0x0F <= LANConfiguration.AddressSource.other.rawValue else { throw .invalidDataField }
+        default:
+            break
+        }
+    }
+
+    private func value(_ parameter: LANParameter, selector: UInt8 = 0) -> [UInt8]? {
+        values[LANParameterKey(parameter, selector: selector)]
+    }
+}
