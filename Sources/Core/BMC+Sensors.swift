@@ -1,7 +1,7 @@
 import NIOCore
 
 /// The event pipeline inside the BMC: readings become threshold and state events, enabled
-/// events go into the SEL, and then on to every event sink (alerting).
+/// events go into the SEL, then through PEF, and PEF's alerts to the alert sink (the sender).
 extension BMC {
     static let sensorSettingsFile = "sensors.json"
     static let sdrFile = "sdr.json"
@@ -16,7 +16,8 @@ extension BMC {
         }
     }
 
-    /// Puts the enabled events of a sensor into the SEL and hands them on.
+    /// Puts the enabled events of a sensor into the SEL, runs them through PEF, and hands the
+    /// alerts on.
     func log(_ events: [PlatformEvent], from index: Int) {
         for event in events where sensors[index].isEnabled(event) {
             var recordID: UInt16?
@@ -29,7 +30,8 @@ extension BMC {
             } catch {
                 logger.error("SEL refused an event of sensor \(sensors[index].definition.name): completion code \(error)")
             }
-            for sink in eventSinks { sink.bmc(self, didLog: event, recordID: recordID) }
+            let alerts = pef.evaluate(event, recordID: recordID)
+            if !alerts.isEmpty { alertSink?.send(alerts, from: self) }
         }
     }
 

@@ -18,8 +18,8 @@ public final class BMC {
     /// Sensor positions by LUN and number (`SensorDefinition.key`).
     let sensorIndex: [UInt16: Int]
     public internal(set) var sdr: SDRRepository
-    /// Where logged events go next (alerting). Register on the BMC's event loop.
-    public var eventSinks: [any EventSink] = []
+    /// Where PEF's alerts go (the SNMP sender). Set it on the BMC's event loop.
+    public weak var alertSink: (any AlertSink)?
     public var logger: Logger
     public internal(set) var drops = RateLimitedLog()
 
@@ -58,6 +58,10 @@ public final class BMC {
             (.transport, TransportCommands.table),
         ])
         scratch.reserveCapacity(256)
+        // PEF alerts only destinations that are set up on this channel.
+        pef.destinationAvailable = { [unowned self] channel, selector in
+            channel == self.configuration.channel.number && self.lan.destination(selector: selector) != nil
+        }
     }
 
     /// Handles one datagram and writes the answer, if any, to `output`. Returns whether to send it.
@@ -90,6 +94,9 @@ public final class BMC {
 
     /// Periodic housekeeping: closes idle sessions and forgets stale session setups.
     public func tick(now: NIODeadline) {
+        // Alerts held back by PEF's startup delay or postpone timer.
+        let deferred = pef.releaseDeferred()
+        if !deferred.isEmpty { alertSink?.send(deferred, from: self) }
         for session in sessions.expire(now: now) {
             logger.info("session closed after idle timeout", metadata: ["session": "\(session.handle)", "user": "\(session.userID)"])
         }

@@ -280,12 +280,12 @@ final class PEFTests: XCTestCase {
     }
 }
 
-/// The sensor pipeline's own events, through PEF as the lead wires it (an event sink).
+/// The sensor pipeline's own events: SEL, PEF, and the alerts handed to the alert sink.
 final class PEFPipelineTests: XCTestCase {
-    final class PEFSink: EventSink {
+    final class PEFSink: AlertSink {
         var alerts: [AlertRequest] = []
-        func bmc(_ bmc: BMC, didLog event: PlatformEvent, recordID: UInt16?) {
-            alerts += bmc.pef.evaluate(event, recordID: recordID)
+        func send(_ alerts: [AlertRequest], from bmc: BMC) {
+            self.alerts += alerts
         }
     }
 
@@ -299,7 +299,7 @@ final class PEFPipelineTests: XCTestCase {
                                       unit: 1, initialSettings: settings)
         let bmc = try TestBMC(sensors: [sensor])
         let sink = PEFSink()
-        bmc.bmc.eventSinks.append(sink)
+        bmc.bmc.alertSink = sink
         bmc.bmc.record([SensorSample(sensor: 0, value: 85)])
         XCTAssertEqual(sink.alerts, [], "non-critical")
         bmc.bmc.record([SensorSample(sensor: 0, value: 95)])

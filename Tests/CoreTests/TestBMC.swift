@@ -30,6 +30,7 @@ final class TestBMC {
             ],
             limits: limits, stateDirectory: stateDirectory)
         configuration.sensors = sensors
+        configuration.lan.destinations = [AlertDestination(selector: 1, address: [127, 0, 0, 2])]
         return configuration
     }
 

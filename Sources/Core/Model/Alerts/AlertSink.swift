@@ -1,0 +1,5 @@
+/// Where PEF's alerts go: the alert sender (PET over SNMP) registers one. Called on the BMC's
+/// event loop, in event order; it must hand the alerts to its own thread and return at once.
+public protocol AlertSink: AnyObject {
+    func send(_ alerts: [AlertRequest], from bmc: BMC)
+}
