@@ -37,7 +37,7 @@ let package = Package(
         // PEF, PET encoding and the SNMP sender.
         .target(
             name: "IPMIAlerting",
-            dependencies: ["IPMICore", "CNetSNMP"],
+            dependencies: ["IPMICore", "CNetSNMP", .product(name: "Logging", package: "swift-log")],
             path: "Sources/Alerting"
         ),
         .executableTarget(
@@ -67,12 +67,16 @@ let package = Package(
         ),
         .testTarget(
             name: "CoreTests",
-            dependencies: ["IPMICore", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["IPMICore", "IPMIAlerting", .product(name: "NIOCore", package: "swift-nio")],
             path: "Tests/CoreTests"
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["IPMICore", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [
+                "IPMICore", "IPMIAlerting",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/IntegrationTests"
         ),
     ],

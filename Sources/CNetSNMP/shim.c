@@ -1,5 +1,7 @@
 #include "CNetSNMP.h"
 #include <stdlib.h>
+#include <string.h>
+#include <pthread.h>
 
 void ipmigod_snmp_isolate(const char *persistent_dir) {
     setenv("MIBS", "", 1);
@@ -12,6 +14,154 @@ void ipmigod_snmp_isolate(const char *persistent_dir) {
     }
 }
 
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+static const char *init_name = "ipmigod";
+
+static void run_init(void) {
+    init_snmp(init_name);
+}
+
+void ipmigod_snmp_init(const char *app_name) {
+    if (app_name != NULL) {
+        init_name = strdup(app_name);
+    }
+    pthread_once(&init_once, run_init);
+}
+
 const char *ipmigod_snmp_version(void) {
     return netsnmp_get_version();
+}
+
+const oid *ipmigod_usm_hmac_sha1_auth_protocol(size_t *length) {
+    *length = OID_LENGTH(usmHMACSHA1AuthProtocol);
+    return usmHMACSHA1AuthProtocol;
+}
+
+const oid *ipmigod_usm_aes_priv_protocol(size_t *length) {
+    *length = OID_LENGTH(usmAESPrivProtocol);
+    return usmAESPrivProtocol;
+}
+
+static void base_session(netsnmp_session *session, const char *peer, long version, long timeout_us,
+                         netsnmp_callback callback, void *magic) {
+    snmp_sess_init(session);
+    session->peername = (char *)peer;  // snmp_sess_open copies it
+    session->version = version;
+    session->retries = 0;
+    session->timeout = timeout_us;
+    session->callback = callback;
+    session->callback_magic = magic;
+}
+
+void *ipmigod_session_open_community(const char *peer, long version, const char *community,
+                                     long timeout_us, netsnmp_callback callback, void *magic) {
+    netsnmp_session session;
+    base_session(&session, peer, version, timeout_us, callback, magic);
+    session.community = (u_char *)community;  // copied by snmp_sess_open
+    session.community_len = strlen(community);
+    return snmp_sess_open(&session);
+}
+
+void *ipmigod_session_open_v3(const char *peer, const char *user, const char *auth_passphrase,
+                              const char *priv_passphrase, const uint8_t *engine_id, size_t engine_id_length,
+                              long timeout_us, netsnmp_callback callback, void *magic) {
+    netsnmp_session session;
+    base_session(&session, peer, SNMP_VERSION_3, timeout_us, callback, magic);
+    session.securityName = (char *)user;
+    session.securityNameLen = strlen(user);
+    session.securityLevel = SNMP_SEC_LEVEL_AUTHPRIV;
+    session.securityAuthProto = usmHMACSHA1AuthProtocol;
+    session.securityAuthProtoLen = OID_LENGTH(usmHMACSHA1AuthProtocol);
+    session.securityAuthKeyLen = USM_AUTH_KU_LEN;
+    if (generate_Ku(session.securityAuthProto, session.securityAuthProtoLen, (const u_char *)auth_passphrase,
+                    strlen(auth_passphrase), session.securityAuthKey, &session.securityAuthKeyLen) != SNMPERR_SUCCESS) {
+        return NULL;
+    }
+    session.securityPrivProto = usmAESPrivProtocol;
+    session.securityPrivProtoLen = OID_LENGTH(usmAESPrivProtocol);
+    session.securityPrivKeyLen = USM_PRIV_KU_LEN;
+    // Both keys come from the auth hash (RFC 3414 / 3826 key localisation).
+    if (generate_Ku(session.securityAuthProto, session.securityAuthProtoLen, (const u_char *)priv_passphrase,
+                    strlen(priv_passphrase), session.securityPrivKey, &session.securityPrivKeyLen) != SNMPERR_SUCCESS) {
+        return NULL;
+    }
+    if (engine_id_length > 0) {
+        session.securityEngineID = (u_char *)engine_id;
+        session.securityEngineIDLen = engine_id_length;
+        session.contextEngineID = (u_char *)engine_id;
+        session.contextEngineIDLen = engine_id_length;
+    }
+    return snmp_sess_open(&session);
+}
+
+void ipmigod_pdu_set_v1_trap(netsnmp_pdu *pdu, const oid *enterprise, size_t enterprise_length,
+                             const uint8_t agent_address[4], long specific_trap, unsigned long uptime) {
+    pdu->enterprise = snmp_duplicate_objid(enterprise, enterprise_length);
+    pdu->enterprise_length = enterprise_length;
+    memcpy(pdu->agent_addr, agent_address, 4);
+    pdu->trap_type = SNMP_TRAP_ENTERPRISESPECIFIC;
+    pdu->specific_type = specific_trap;
+    pdu->time = uptime;
+}
+
+int ipmigod_pdu_add_octets(netsnmp_pdu *pdu, const oid *name, size_t name_length,
+                           const uint8_t *bytes, size_t length) {
+    return snmp_pdu_add_variable(pdu, name, name_length, ASN_OCTET_STR, bytes, length) != NULL;
+}
+
+int ipmigod_pdu_add_oid(netsnmp_pdu *pdu, const oid *name, size_t name_length,
+                        const oid *value, size_t value_length) {
+    return snmp_pdu_add_variable(pdu, name, name_length, ASN_OBJECT_ID, value, value_length * sizeof(oid)) != NULL;
+}
+
+int ipmigod_pdu_add_timeticks(netsnmp_pdu *pdu, const oid *name, size_t name_length, unsigned long ticks) {
+    u_long value = ticks;
+    return snmp_pdu_add_variable(pdu, name, name_length, ASN_TIMETICKS, &value, sizeof(value)) != NULL;
+}
+
+int ipmigod_pdu_is_success_response(const netsnmp_pdu *pdu) {
+    return pdu != NULL && pdu->command == SNMP_MSG_RESPONSE && pdu->errstat == SNMP_ERR_NOERROR;
+}
+
+int ipmigod_session_send(void *session, netsnmp_pdu *pdu) {
+    int reqid = pdu->reqid;
+    if (snmp_sess_send(session, pdu) == 0) {
+        snmp_free_pdu(pdu);
+        return 0;
+    }
+    return reqid != 0 ? reqid : 1;
+}
+
+int ipmigod_session_fd(void *session) {
+    netsnmp_transport *transport = snmp_sess_transport(session);
+    return transport != NULL ? transport->sock : -1;
+}
+
+void ipmigod_session_read(void *session) {
+    int fd = ipmigod_session_fd(session);
+    if (fd < 0 || fd >= FD_SETSIZE) {
+        return;
+    }
+    fd_set set;
+    FD_ZERO(&set);
+    FD_SET(fd, &set);
+    snmp_sess_read(session, &set);
+}
+
+void ipmigod_session_timeout(void *session) {
+    snmp_sess_timeout(session);
+}
+
+void ipmigod_session_close(void *session) {
+    snmp_sess_close(session);
+}
+
+const char *ipmigod_session_error(void *session) {
+    int clib = 0, snmp = 0;
+    char *text = NULL;
+    static __thread char buffer[256];
+    snmp_sess_error(session, &clib, &snmp, &text);
+    snprintf(buffer, sizeof buffer, "%s", text != NULL ? text : "unknown error");
+    free(text);
+    return buffer;
 }

@@ -3,7 +3,8 @@
 // net-snmp's PDU type constants and a few helpers are composite or function-like
 // macros that Swift cannot import, and its protocol OIDs are mutable globals that
 // Swift 6 rejects as not concurrency-safe; this header turns them into plain
-// constants and functions.
+// constants and functions. Session setup lives here too: it is mostly C struct
+// plumbing (strings the library keeps pointers to, key derivation buffers).
 #ifndef IPMIGOD_CNETSNMP_H
 #define IPMIGOD_CNETSNMP_H
 
@@ -13,6 +14,7 @@
 #include <sys/select.h>
 #include <sys/time.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 
@@ -20,12 +22,66 @@ static const int ipmigod_SNMP_MSG_TRAP = SNMP_MSG_TRAP;
 static const int ipmigod_SNMP_MSG_TRAP2 = SNMP_MSG_TRAP2;
 static const int ipmigod_SNMP_MSG_INFORM = SNMP_MSG_INFORM;
 static const int ipmigod_SNMP_MSG_RESPONSE = SNMP_MSG_RESPONSE;
+static const int ipmigod_SNMP_VERSION_1 = SNMP_VERSION_1;
+static const int ipmigod_SNMP_VERSION_2c = SNMP_VERSION_2c;
+static const int ipmigod_SNMP_VERSION_3 = SNMP_VERSION_3;
+static const int ipmigod_CALLBACK_OP_RECEIVED_MESSAGE = NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE;
+static const int ipmigod_CALLBACK_OP_TIMED_OUT = NETSNMP_CALLBACK_OP_TIMED_OUT;
 
 /// Keeps net-snmp away from the system's snmp.conf, MIB files and /var/lib/snmp:
-/// the daemon writes only under its own state directory.
+/// the daemon writes only under its own state directory. Call before ipmigod_snmp_init.
 void ipmigod_snmp_isolate(const char *persistent_dir);
+
+/// init_snmp, once per process (later calls do nothing).
+void ipmigod_snmp_init(const char *app_name);
 
 /// The net-snmp library version string, for the startup log.
 const char *ipmigod_snmp_version(void);
+
+/// The USM protocol OIDs (mutable globals in net-snmp), copied out.
+const oid *ipmigod_usm_hmac_sha1_auth_protocol(size_t *length);
+const oid *ipmigod_usm_aes_priv_protocol(size_t *length);
+
+/// Opens a single-session-API session to `peer` ("udp:a.b.c.d:port") for SNMPv1/v2c.
+/// net-snmp does no retries of its own (the sender schedules them); `timeout_us` is
+/// how long an INFORM stays outstanding. Responses and timeouts go to `callback`
+/// with `magic`. Returns NULL on failure.
+void *ipmigod_session_open_community(const char *peer, long version, const char *community,
+                                     long timeout_us, netsnmp_callback callback, void *magic);
+
+/// The same for SNMPv3 authPriv with HMAC-SHA1-96 and AES-128. A non-empty
+/// `engine_id` makes this end the authoritative engine (what a trap needs); an empty
+/// one discovers the receiver's (what an INFORM needs; this blocks for the probe).
+void *ipmigod_session_open_v3(const char *peer, const char *user, const char *auth_passphrase,
+                              const char *priv_passphrase, const uint8_t *engine_id, size_t engine_id_length,
+                              long timeout_us, netsnmp_callback callback, void *magic);
+
+/// SNMPv1 Trap-PDU fields: enterprise, agent-addr (4 bytes, network order), generic 6,
+/// specific, time-stamp in hundredths of a second.
+void ipmigod_pdu_set_v1_trap(netsnmp_pdu *pdu, const oid *enterprise, size_t enterprise_length,
+                             const uint8_t agent_address[4], long specific_trap, unsigned long uptime);
+
+int ipmigod_pdu_add_octets(netsnmp_pdu *pdu, const oid *name, size_t name_length,
+                           const uint8_t *bytes, size_t length);
+int ipmigod_pdu_add_oid(netsnmp_pdu *pdu, const oid *name, size_t name_length,
+                        const oid *value, size_t value_length);
+int ipmigod_pdu_add_timeticks(netsnmp_pdu *pdu, const oid *name, size_t name_length, unsigned long ticks);
+
+/// 1 when `pdu` is a RESPONSE without error: an acknowledged INFORM.
+int ipmigod_pdu_is_success_response(const netsnmp_pdu *pdu);
+
+/// Sends `pdu`; returns its request ID, or 0 on failure (the PDU is freed either way).
+int ipmigod_session_send(void *session, netsnmp_pdu *pdu);
+
+/// The session's socket, for poll().
+int ipmigod_session_fd(void *session);
+/// Reads what is waiting on the session's socket (callbacks run from here).
+void ipmigod_session_read(void *session);
+/// Expires outstanding requests whose timeout has passed (callbacks run from here).
+void ipmigod_session_timeout(void *session);
+void ipmigod_session_close(void *session);
+
+/// The last error of a session, for the log (static storage: copy it).
+const char *ipmigod_session_error(void *session);
 
 #endif

@@ -1,0 +1,336 @@
+import Foundation
+import IPMIAlerting
+import IPMICore
+import Logging
+import XCTest
+
+/// PETs through the real sender to the real net-snmp snmptrapd, decoded by freeipmi's ipmi-pet.
+final class PETTrapTests: XCTestCase {
+    private static let guid: [UInt8] = [0x5E, 0xC7, 0xA1, 0xE0, 0x1D, 0x2B, 0x4C, 0x3D, 0x9E, 0x4F, 0x01, 0x23, 0x45, 0x67, 0x89, 0xAB]
+    private static let agentAddress: [UInt8] = [127, 0, 0, 9]
+    private static let cpuTemp = "sensors:\n  - { name: CPU Temp, type: temperature, thresholds: { uc: 90 }, source: { simulated: { waveform: constant, value: 42 } } }\n"
+
+    private var folder = ""
+    private var sender: PETSender?
+
+    override func setUp() {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("ipmigod-pet-\(UUID().uuidString)").path
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() {
+        sender?.stop()
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    private func makeSender() -> PETSender {
+        var logger = Logger(label: "pet-test")
+        logger.logLevel = .critical
+        let sender = PETSender(configuration: .init(agentAddress: Self.agentAddress, stateDirectory: folder + "/snmp"), logger: logger)
+        self.sender = sender
+        return sender
+    }
+
+    /// Temperature sensor 1, upper critical going high, reading 95 against 90.
+    private func upperCritical(sequence: UInt16) -> PlatformEventTrap {
+        let event = PlatformEvent(sensorType: 0x01, sensorNumber: 0x01, isDeassertion: false, eventReadingType: 0x01,
+                                  eventData1: 0x59, eventData2: 95, eventData3: 90)
+        return PETEncoder(systemGUID: Self.guid, manufacturerID: 4413, systemID: 0x5E32)
+            .encode(event, sequenceNumber: sequence, selTimestamp: UInt32(Date().timeIntervalSince1970),
+                    severity: PETSeverity.critical.rawValue)
+    }
+
+    private func destination(_ selector: UInt8, port: Int, version: AlertDestination.SNMPVersion, acknowledged: Bool = false,
+                             ackTimeout: UInt8 = 1, retries: UInt8 = 2) -> AlertDestination {
+        AlertDestination(selector: selector, address: [127, 0, 0, 2], port: UInt16(port), version: version, community: "public",
+                         isAcknowledged: acknowledged, ackTimeout: ackTimeout, retries: retries)
+    }
+
+    private func waitFor(_ seconds: Double, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            usleep(20_000)
+        }
+        return condition()
+    }
+
+    func testV1TrapReachesSnmptrapdAndDecodes() throws {
+        let receiver = try TrapReceiver(folder: folder)
+        defer { receiver.stop() }
+        let sender = makeSender()
+        let trap = upperCritical(sequence: 0x0101)
+        sender.send(trap, to: destination(1, port: receiver.port, version: .v1))
+        XCTAssertTrue(waitFor(5) { receiver.traps.count == 1 }, receiver.output)
+        usleep(300_000)
+        let traps = receiver.traps
+        XCTAssertEqual(traps.count, 1, receiver.output)
+        let received = try XCTUnwrap(traps.first)
+        XCTAssertEqual(received.pdu, "TRAP, SNMP v1, community public")
+        XCTAssertEqual(received.enterprise, ".1.3.6.1.4.1.3183.1.1")
+        XCTAssertEqual(received.generic, "6")
+        XCTAssertEqual(received.specific, "65801")
+        XCTAssertEqual(received.agent, "127.0.0.9")
+        XCTAssertEqual(received.payload, trap.payload)
+        XCTAssertEqual(sender.counters(for: 1), counters(sent: 1))
+        try assertDecodes(specific: received.specific, payload: received.payload)
+    }
+
+    func testV2cTrapIsInRFC3584Form() throws {
+        let receiver = try TrapReceiver(folder: folder)
+        defer { receiver.stop() }
+        let sender = makeSender()
+        let trap = upperCritical(sequence: 7)
+        sender.send(trap, to: destination(2, port: receiver.port, version: .v2c))
+        XCTAssertTrue(waitFor(5) { receiver.traps.count == 1 }, receiver.output)
+        usleep(300_000)
+        XCTAssertEqual(receiver.traps.count, 1, receiver.output)
+        let received = try XCTUnwrap(receiver.traps.first)
+        XCTAssertEqual(received.pdu, "TRAP2, SNMP v2c, community public")
+        XCTAssertEqual(received.trapOID, ".1.3.6.1.4.1.3183.1.1.0.65801")
+        XCTAssertEqual(received.trapEnterprise, ".1.3.6.1.4.1.3183.1.1")
+        XCTAssertEqual(received.payload, trap.payload)
+        XCTAssertEqual(sender.counters(for: 2), counters(sent: 1))
+    }
+
+    func testV2cInformIsAcknowledgedBySnmptrapd() throws {
+        let receiver = try TrapReceiver(folder: folder)
+        defer { receiver.stop() }
+        let sender = makeSender()
+        let trap = upperCritical(sequence: 0x1234)
+        sender.send(trap, to: destination(3, port: receiver.port, version: .v2c, acknowledged: true, ackTimeout: 2))
+        XCTAssertTrue(waitFor(5) { sender.counters(for: 3).acknowledged == 1 }, "\(sender.counters(for: 3))\n\(receiver.output)")
+        XCTAssertEqual(sender.counters(for: 3), counters(sent: 1, acknowledged: 1))
+        let received = try XCTUnwrap(receiver.traps.first)
+        XCTAssertEqual(received.pdu, "INFORM, SNMP v2c, community public")
+        XCTAssertEqual(received.payload, trap.payload)
+        // Acknowledged: no retransmission follows.
+        sleep(3)
+        XCTAssertEqual(receiver.traps.count, 1, receiver.output)
+        XCTAssertEqual(sender.counters(for: 3), counters(sent: 1, acknowledged: 1))
+    }
+
+    /// Nobody listens: the INFORM goes out 1 + retries times, ackTimeout apart, with the same
+    /// PET sequence number, then counts as failed.
+    func testInformRetriesThenFailsWhenReceiverIsDown() throws {
+        let sender = makeSender()
+        let started = Date()
+        sender.send(upperCritical(sequence: 42), to: destination(4, port: UDPSocket.freePort(), version: .v2c, acknowledged: true,
+                                                                 ackTimeout: 1, retries: 2))
+        XCTAssertTrue(waitFor(2) { sender.counters(for: 4).sent == 1 })
+        XCTAssertEqual(sender.counters(for: 4).retried, 0)
+        XCTAssertTrue(waitFor(6) { sender.counters(for: 4).failed == 1 }, "\(sender.counters(for: 4))")
+        let elapsed = Date().timeIntervalSince(started)
+        XCTAssertEqual(sender.counters(for: 4), counters(sent: 1, retried: 2, failed: 1))
+        // Sends at 0, 1, 2 s; given up at 3 s.
+        XCTAssertGreaterThan(elapsed, 2.8)
+        XCTAssertLessThan(elapsed, 4.5)
+    }
+
+    /// An acknowledged SNMPv1 destination: the same trap (same sequence number) every
+    /// ackTimeout until a PET Acknowledge names its sequence number.
+    func testV1RetransmitsUntilPETAcknowledge() throws {
+        let receiver = try TrapReceiver(folder: folder)
+        defer { receiver.stop() }
+        let sender = makeSender()
+        let trap = upperCritical(sequence: 0xBEEF)
+        sender.send(trap, to: destination(5, port: receiver.port, version: .v1, acknowledged: true, ackTimeout: 1, retries: 7))
+        XCTAssertTrue(waitFor(4) { receiver.traps.count >= 2 }, receiver.output)
+        sender.acknowledge(sequenceNumber: 0xBEEF)
+        XCTAssertTrue(waitFor(2) { sender.counters(for: 5).acknowledged == 1 })
+        let count = receiver.traps.count
+        sleep(2)
+        XCTAssertEqual(receiver.traps.count, count, "no retransmission after the acknowledge")
+        XCTAssertTrue(receiver.traps.allSatisfy { $0.payload == trap.payload }, "same payload, same sequence number")
+        let counts = sender.counters(for: 5)
+        XCTAssertEqual(counts.sent, 1)
+        XCTAssertEqual(counts.retried, count - 1)
+        XCTAssertEqual(counts.failed, 0)
+    }
+
+    /// A dead acknowledged destination does not hold up another one.
+    func testDestinationsAreIndependent() throws {
+        let receiver = try TrapReceiver(folder: folder)
+        defer { receiver.stop() }
+        let sender = makeSender()
+        sender.send(upperCritical(sequence: 1), to: destination(6, port: UDPSocket.freePort(), version: .v2c, acknowledged: true,
+                                                                ackTimeout: 5, retries: 7))
+        for sequence in 2...4 { sender.send(upperCritical(sequence: UInt16(sequence)), to: destination(7, port: receiver.port, version: .v1)) }
+        XCTAssertTrue(waitFor(3) { receiver.traps.count == 3 }, receiver.output)
+        XCTAssertEqual(receiver.traps.map { $0.payload[17] }, [2, 3, 4], "in order")
+        XCTAssertEqual(sender.counters(for: 7), counters(sent: 3))
+    }
+
+    /// SNMPv3 authPriv (SHA, AES): a trap from our engine ID, and an INFORM that discovers
+    /// snmptrapd's and is acknowledged.
+    func testV3TrapAndInform() throws {
+        let engine = PETSender.defaultEngineID.map { String(format: "%02X", $0) }.joined()
+        let receiver = try TrapReceiver(folder: folder, extraConfig: """
+            createUser -e 0x\(engine) pet-user SHA pet-auth-pass AES pet-priv-pass
+            createUser pet-user SHA pet-auth-pass AES pet-priv-pass
+            authUser log,execute,net pet-user priv
+
+            """)
+        defer { receiver.stop() }
+        let sender = makeSender()
+        var v3 = destination(8, port: receiver.port, version: .v3)
+        v3.v3 = .init(user: "pet-user", authPassphrase: "pet-auth-pass", privPassphrase: "pet-priv-pass")
+        let trap = upperCritical(sequence: 0x0300)
+        sender.send(trap, to: v3)
+        XCTAssertTrue(waitFor(5) { receiver.traps.count == 1 }, receiver.output)
+        var inform = v3
+        inform.selector = 9
+        inform.isAcknowledged = true
+        sender.send(upperCritical(sequence: 0x0301), to: inform)
+        XCTAssertTrue(waitFor(5) { sender.counters(for: 9).acknowledged == 1 }, "\(sender.counters(for: 9))\n\(receiver.output)")
+        let traps = receiver.traps
+        XCTAssertEqual(traps.map(\.pdu), ["TRAP2, SNMP v3, user pet-user, context ", "INFORM, SNMP v3, user pet-user, context "], receiver.output)
+        XCTAssertEqual(traps.first?.payload, trap.payload)
+        XCTAssertEqual(traps.first?.trapOID, ".1.3.6.1.4.1.3183.1.1.0.65801")
+        XCTAssertEqual(sender.counters(for: 8), counters(sent: 1))
+        XCTAssertEqual(sender.counters(for: 9), counters(sent: 1, acknowledged: 1))
+    }
+
+    /// ipmi-pet, given the daemon for its SDR, names the sensor and the event.
+    func testIpmiPetDecodesWhatTheSenderBuilds() throws {
+        try assertDecodes(specific: "65801", payload: upperCritical(sequence: 9).payload)
+    }
+
+    // MARK: Helpers
+
+    private func counters(sent: Int = 0, acknowledged: Int = 0, retried: Int = 0, failed: Int = 0) -> DestinationCounters {
+        var counters = DestinationCounters()
+        counters.sent = sent
+        counters.acknowledged = acknowledged
+        counters.retried = retried
+        counters.failed = failed
+        return counters
+    }
+
+    private func assertDecodes(specific: String, payload: [UInt8], file: StaticString = #filePath, line: UInt = #line) throws {
+        let daemon = try Daemon(Daemon.Options(extraConfig: Self.cpuTemp))
+        try FileManager.default.createDirectory(atPath: folder + "/sdr", withIntermediateDirectories: true)
+        let hex = payload.map { String(format: "%02X", $0) }
+        let result = try daemon.freeipmi("ipmi-pet", ["--sdr-cache-directory", folder + "/sdr", "--quiet-cache", specific] + hex)
+        XCTAssertEqual(result.status, 0, "\(result)", file: file, line: line)
+        XCTAssertTrue(result.stdout.contains("CPU Temp"), "\(result)", file: file, line: line)
+        XCTAssertTrue(result.stdout.contains("Upper Critical - going high"), "\(result)", file: file, line: line)
+    }
+}
+
+/// A real snmptrapd on 127.0.0.2, printing each notification on one record of its stdout.
+final class TrapReceiver {
+    struct Trap {
+        var pdu = ""
+        var enterprise = ""
+        var generic = ""
+        var specific = ""
+        var agent = ""
+        var trapOID = ""
+        var trapEnterprise = ""
+        var payload: [UInt8] = []
+    }
+
+    let port: Int
+    private let outputPath: String
+    private var pid: pid_t = 0
+    private static let marker = "@@PET@@"
+
+    /// `extraConfig`: more snmptrapd.conf lines (createUser, authUser for SNMPv3).
+    init(folder: String, extraConfig: String = "") throws {
+        port = UDPSocket.freePort()
+        let config = folder + "/snmptrapd-\(port).conf"
+        try "disableAuthorization yes\nauthCommunity log,execute,net public\n\(extraConfig)"
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        outputPath = folder + "/snmptrapd-\(port).out"
+        // -C -c: only our config; -M/-m: no MIBs; numeric OIDs; one record per notification.
+        let arguments = [try which("snmptrapd"), "-f", "-Lo", "-C", "-c", config, "-n", "-On", "-M", "/dev/null", "-m", "",
+                         "--persistentDir=\(folder)/snmptrapd-state",
+                         "-F", "\(Self.marker)pdu=%P|enterprise=%N|generic=%w|specific=%q|agent=%A|vars=%V~%v\n",
+                         "udp:127.0.0.2:\(port)"]
+        pid = try Self.spawn(arguments, output: outputPath)
+        let deadline = Date().addingTimeInterval(5)
+        while !self.output.contains("NET-SNMP version") {
+            guard Date() < deadline else {
+                stop()
+                throw ToolNotFound(name: "snmptrapd did not start: \(self.output)")
+            }
+            usleep(20_000)
+        }
+    }
+
+    deinit { stop() }
+
+    /// posix_spawn rather than Process: snmptrapd closes the descriptors it inherits, which
+    /// makes Foundation's Process reaper block in waitpid and stall every other Process.
+    private static func spawn(_ arguments: [String], output: String) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let status = posix_spawn(&pid, arguments[0], &actions, nil, &argv, environ)
+        guard status == 0 else { throw ToolNotFound(name: "snmptrapd: posix_spawn \(status)") }
+        return pid
+    }
+
+    func stop() {
+        guard pid > 0 else { return }
+        kill(pid, SIGTERM)
+        var status: Int32 = 0
+        let deadline = Date().addingTimeInterval(5)
+        while waitpid(pid, &status, WNOHANG) == 0 {
+            if Date() > deadline {
+                kill(pid, SIGKILL)
+                waitpid(pid, &status, 0)
+                break
+            }
+            usleep(10_000)
+        }
+        pid = 0
+    }
+
+    var output: String { (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "" }
+
+    var traps: [Trap] {
+        output.components(separatedBy: Self.marker).dropFirst().map(Self.parse)
+    }
+
+    private static func parse(_ record: String) -> Trap {
+        var trap = Trap()
+        let fields = record.components(separatedBy: "|vars=")
+        for field in fields[0].split(separator: "|") {
+            let pair = field.split(separator: "=", maxSplits: 1).map(String.init)
+            guard pair.count == 2 else { continue }
+            switch pair[0] {
+            case "pdu": trap.pdu = pair[1]
+            case "enterprise": trap.enterprise = pair[1]
+            case "generic": trap.generic = pair[1]
+            case "specific": trap.specific = pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "."))
+            case "agent": trap.agent = pair[1]
+            default: break
+            }
+        }
+        guard fields.count > 1 else { return trap }
+        // Varbinds are "~"-separated; long hex strings wrap over lines.
+        for varbind in fields[1].components(separatedBy: "~") {
+            let parts = varbind.components(separatedBy: " = ")
+            guard parts.count == 2 else { continue }
+            let name = parts[0].trimmingCharacters(in: .whitespacesAndNewlines)
+            let value = parts[1].trimmingCharacters(in: .whitespacesAndNewlines)
+            switch name {
+            case ".1.3.6.1.4.1.3183.1.1.1":
+                let hex = value.replacingOccurrences(of: "Hex-STRING:", with: "").split(whereSeparator: { $0.isWhitespace })
+                trap.payload = hex.compactMap { UInt8($0, radix: 16) }
+            case ".1.3.6.1.6.3.1.1.4.1.0": trap.trapOID = value.replacingOccurrences(of: "OID: ", with: "")
+            case ".1.3.6.1.6.3.1.1.4.3.0": trap.trapEnterprise = value.replacingOccurrences(of: "OID: ", with: "")
+            default: break
+            }
+        }
+        return trap
+    }
+}
