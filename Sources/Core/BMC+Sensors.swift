@@ -43,6 +43,13 @@ extension BMC {
 
     func persistSDRChanges() throws(CompletionCode) { try persist(sdr.changes, as: BMC.sdrFile) }
 
+    /// The entity of the sensor an event came from (for the PET), or (0, 0) if it is not ours.
+    public func sensorEntity(generatorID: UInt16, number: UInt8) -> (id: UInt8, instance: UInt8) {
+        let lun = UInt8(truncatingIfNeeded: generatorID >> 8) & 0x03
+        guard let index = sensorIndex[UInt16(lun) << 8 | UInt16(number)] else { return (0, 0) }
+        return (sensors[index].definition.entityID, sensors[index].definition.entityInstance)
+    }
+
     /// The sensor a command names on the LUN it was sent to, or 0xCB.
     func sensorIndex(for number: UInt8, lun: UInt8) throws(CompletionCode) -> Int {
         guard let index = sensorIndex[UInt16(lun) << 8 | UInt16(number)] else { throw .notPresent }

@@ -19,7 +19,7 @@ public final class BMC {
     let sensorIndex: [UInt16: Int]
     public internal(set) var sdr: SDRRepository
     /// Where PEF's alerts go (the SNMP sender). Set it on the BMC's event loop.
-    public weak var alertSink: (any AlertSink)?
+    public var alertSink: (any AlertSink)?
     public var logger: Logger
     public internal(set) var drops = RateLimitedLog()
 

@@ -15,8 +15,11 @@ final class PEFTests: XCTestCase {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
+    /// An engine on a channel where only destination 1 is set up (policy 1 lists 1 to 4).
     func engine(_ configuration: PEFConfiguration = PEFConfiguration()) throws -> PEFEngine {
-        try PEFEngine(configuration: configuration, store: StateStore(directory: directory))
+        let engine = try PEFEngine(configuration: configuration, store: StateStore(directory: directory))
+        engine.destinationAvailable = { channel, selector in channel == 1 && selector == 1 }
+        return engine
     }
 
     /// A threshold assertion of sensor 7: offset, reading, threshold.
@@ -40,12 +43,14 @@ final class PEFTests: XCTestCase {
         XCTAssertEqual(pef.lastBMCProcessedID, 0x10)
     }
 
-    func testNonCriticalThresholdsAndDeassertionsDoNotAlert() throws {
+    func testNonCriticalThresholdsDoNotAlertAndDeassertionsAlertAsOK() throws {
         let pef = try engine()
         XCTAssertEqual(pef.evaluate(threshold(7), recordID: 1), [], "upper non-critical going high")
         XCTAssertEqual(pef.evaluate(threshold(0), recordID: 2), [], "lower non-critical going low")
-        XCTAssertEqual(pef.evaluate(threshold(9, deassertion: true), recordID: 3), [])
-        XCTAssertEqual(pef.lastBMCProcessedID, 3, "processed even without an alert")
+        XCTAssertEqual(pef.evaluate(threshold(9, deassertion: true), recordID: 3).map(\.severity), [0x04],
+                       "a critical condition clearing: severity OK")
+        XCTAssertEqual(pef.evaluate(threshold(7, deassertion: true), recordID: 4), [])
+        XCTAssertEqual(pef.lastBMCProcessedID, 4, "processed even without an alert")
     }
 
     func testPowerSupplyFailureAndFanAbsenceAlert() throws {
@@ -307,6 +312,6 @@ final class PEFPipelineTests: XCTestCase {
         XCTAssertEqual(sink.alerts.first?.event.offset, 9)
         XCTAssertEqual(bmc.bmc.pef.lastBMCProcessedID, sink.alerts.first?.recordID)
         bmc.bmc.record([SensorSample(sensor: 0, value: 20)])
-        XCTAssertEqual(sink.alerts.count, 1, "deassertions do not alert")
+        XCTAssertEqual(sink.alerts.map(\.severity), [0x10, 0x04], "the critical deassertion alerts as OK; the non-critical one does not")
     }
 }

@@ -19,7 +19,8 @@ final class PEFIntegrationTests: XCTestCase {
         let policies = try daemon.ipmitool(["pef", "policy", "list"])
         XCTAssertAnswered(policies)
         XCTAssertTrue(policies.stdout.contains(" 1 | 1 | enabled | Match-always | 1 | 802.3 LAN | PET |"), "\(policies)")
-        XCTAssertTrue(policies.stdout.contains(" 2 | 0 | disabled |"), "\(policies)")
+        XCTAssertTrue(policies.stdout.contains(" 4 | 1 | enabled | Match-always | 1 | 802.3 LAN | PET |"), "\(policies)")
+        XCTAssertTrue(policies.stdout.contains(" 5 | 0 | disabled |"), "\(policies)")
         XCTAssertEqual(policies.stderr, "", "no lookups fail on unused entries")
 
         let filters = try daemon.ipmitool(["pef", "filter", "list"])

@@ -1,4 +1,5 @@
 @preconcurrency import Dispatch
+import IPMIAlerting
 import IPMICore
 import Logging
 import NIOConcurrencyHelpers
@@ -14,12 +15,16 @@ final class IPMIServer: Sendable {
     private let group: MultiThreadedEventLoopGroup
     /// The sensor pollers' thread: blocking sysfs reads never delay a request.
     private let pollerGroup: MultiThreadedEventLoopGroup
+    /// The PET sender's own thread (net-snmp is not thread-safe).
+    private let sender: PETSender
     private let channels: [any Channel]
     let boundAddresses: [SocketAddress]
 
-    private init(group: MultiThreadedEventLoopGroup, pollerGroup: MultiThreadedEventLoopGroup, channels: [any Channel]) {
+    private init(group: MultiThreadedEventLoopGroup, pollerGroup: MultiThreadedEventLoopGroup, sender: PETSender,
+                 channels: [any Channel]) {
         self.group = group
         self.pollerGroup = pollerGroup
+        self.sender = sender
         self.channels = channels
         self.boundAddresses = channels.compactMap(\.localAddress)
     }
@@ -28,11 +33,24 @@ final class IPMIServer: Sendable {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let pollerGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()
+        var startedSender: PETSender?
         do {
             let bmcConfiguration = configuration.bmc
             let bmc = try await loop.submit {
                 NIOLoopBound(try BMC(configuration: bmcConfiguration, logger: logger), eventLoop: loop)
             }.get()
+            // The push side's last step: PEF alerts -> PETs -> the sender's queues.
+            let stateDirectory = bmcConfiguration.stateDirectory
+            let sender = try await loop.submit {
+                let snmpDirectory = stateDirectory + "/snmp"
+                try AtomicFile.makeDirectory(snmpDirectory)
+                let sender = PETSender(configuration: .init(agentAddress: bmc.value.lan.bmcIPv4, stateDirectory: snmpDirectory),
+                                       logger: logger)
+                let sequence = try PETSequence(store: StateStore(directory: stateDirectory))
+                AlertPipeline(sender: sender, sequence: sequence, logger: logger).attach(to: bmc.value)
+                return sender
+            }.get()
+            startedSender = sender
             var channels: [any Channel] = []
             for address in configuration.listen {
                 var bootstrap = DatagramBootstrap(group: loop)
@@ -58,8 +76,9 @@ final class IPMIServer: Sendable {
                 bmc.value.tick(now: .now())
             }
             SensorPoller.start(sensors: bmcConfiguration.sensors, loop: pollerGroup.next(), bmc: bmc, logger: logger)
-            return IPMIServer(group: group, pollerGroup: pollerGroup, channels: channels)
+            return IPMIServer(group: group, pollerGroup: pollerGroup, sender: sender, channels: channels)
         } catch {
+            startedSender?.stop()
             try? await pollerGroup.shutdownGracefully()
             try? await group.shutdownGracefully()
             throw error
@@ -69,6 +88,7 @@ final class IPMIServer: Sendable {
     func stop() async {
         try? await pollerGroup.shutdownGracefully()
         for channel in channels { try? await channel.close() }
+        sender.stop()
         try? await group.shutdownGracefully()
     }
 }

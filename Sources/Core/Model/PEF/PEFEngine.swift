@@ -101,11 +101,15 @@ public final class PEFEngine {
         tables.alertStartupDelayEnabled && now < startedAt + .seconds(Int64(tables.alertStartupDelay))
     }
 
+    /// The PET severity of a condition clearing.
+    public static let returnToOKSeverity: UInt8 = 0x04
+
     /// Filters, then the power action, then the alerts of each policy set that matched.
-    /// Deassertions are not filtered: PEF here acts on a condition arriving, not leaving.
+    /// A deassertion that matches a filter alerts too, so the NMS sees the condition clear,
+    /// with PET severity "OK" (04h), and never takes a power action.
     private func process(_ event: PlatformEvent, recordID: UInt16?) -> [AlertRequest] {
         if let recordID { lastBMCProcessedID = recordID }
-        guard tables.isEnabled, !event.isDeassertion else { return [] }
+        guard tables.isEnabled else { return [] }
         let allowed = tables.allowedActions
         var power: PEFPowerAction?
         // Per policy number, in the order first matched: the highest severity and the first filter.
@@ -122,14 +126,15 @@ public final class PEFEngine {
                 policies.append((filter.policyNumber, filter.severity, index + 1))
             }
         }
-        if let power {
+        if let power, !event.isDeassertion {
             lastPowerAction = (power, event)
             onPowerAction?(power, event)
         }
         return policies.flatMap { policy in
             resolve(policy: policy.number, filter: policy.filter) {
                 AlertRequest(event: event, recordID: recordID, destinationSelector: $0.destinationSelector,
-                             severity: policy.severity, alertStringKey: $1 ?? 0, channel: $0.channel,
+                             severity: event.isDeassertion ? PEFEngine.returnToOKSeverity : policy.severity,
+                             alertStringKey: $1 ?? 0, channel: $0.channel,
                              policyNumber: policy.number, alertString: $1.flatMap(tables.alertString))
             }
         }

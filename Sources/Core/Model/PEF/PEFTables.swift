@@ -36,8 +36,9 @@ public struct PEFTables: Sendable, Equatable, Codable {
         alertStartupDelay = configuration.alertStartupDelay
         let configured = PEFTables.defaultFilters + configuration.extraFilters
         filters = Array((configured + Array(repeating: .empty, count: PEFTables.filterCount)).prefix(PEFTables.filterCount))
-        policies = [AlertPolicyEntry(policyNumber: 1, channel: 1, destination: 1)]
-            + Array(repeating: .empty, count: PEFTables.policyCount - 1)
+        // Policy 1 alerts every destination set on channel 1 (1 to 4); PEF skips unset ones.
+        let defaultPolicy = (1...4).map { AlertPolicyEntry(policyNumber: 1, channel: 1, destination: $0) }
+        policies = defaultPolicy + Array(repeating: .empty, count: PEFTables.policyCount - defaultPolicy.count)
         guidControl = 0
         guid = [UInt8](repeating: 0, count: 16)
         stringKeys = Array(repeating: [0, 0], count: PEFTables.alertStringCount + 1)

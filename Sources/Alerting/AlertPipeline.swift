@@ -1,0 +1,47 @@
+import IPMICore
+import Logging
+
+/// The last step of the push side: PEF's alerts become Platform Event Traps on the PET
+/// sender's queues. Runs on the BMC's event loop and only enqueues; the sender's thread does
+/// the I/O, so no alert ever delays an IPMI request or a poller.
+public final class AlertPipeline: AlertSink {
+    private let sender: PETSender
+    private let sequence: PETSequence
+    private let logger: Logger
+
+    public init(sender: PETSender, sequence: PETSequence, logger: Logger) {
+        self.sender = sender
+        self.sequence = sequence
+        self.logger = logger
+    }
+
+    /// Routes PET Acknowledge (from ipmi-pet --pet-acknowledge, in or out of a session) to the
+    /// sender, which stops retrying the alert with that sequence number.
+    public func attach(to bmc: BMC) {
+        bmc.alertSink = self
+        bmc.pef.onPETAcknowledge = { [sender] acknowledgement in
+            sender.acknowledge(sequenceNumber: acknowledgement.sequenceNumber)
+        }
+    }
+
+    public func send(_ alerts: [AlertRequest], from bmc: BMC) {
+        let device = bmc.configuration.device
+        // PEF parameter 10 may name a GUID for PET; otherwise the system GUID.
+        let guid = bmc.pef.tables.guidControl & 0x01 != 0 ? bmc.pef.tables.guid : device.systemGUID
+        let encoder = PETEncoder(systemGUID: guid, manufacturerID: device.manufacturerID, systemID: device.productID)
+        for alert in alerts {
+            guard let destination = bmc.lan.destination(selector: alert.destinationSelector) else { continue }
+            let number: UInt16
+            do {
+                number = try sequence.take()
+            } catch {
+                logger.error("cannot reserve PET sequence numbers: \(error); alert for sensor \(alert.event.sensorNumber) not sent")
+                continue
+            }
+            let entity = bmc.sensorEntity(generatorID: alert.event.generatorID, number: alert.event.sensorNumber)
+            let trap = encoder.encode(alert.event, sequenceNumber: number, selTimestamp: bmc.sel.time,
+                                      severity: alert.severity, entityID: entity.id, entityInstance: entity.instance)
+            sender.send(trap, to: destination, channelCommunity: bmc.lan.communityString)
+        }
+    }
+}
