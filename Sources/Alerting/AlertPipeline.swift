@@ -29,14 +29,22 @@ public final class AlertPipeline: AlertSink {
         // PEF parameter 10 may name a GUID for PET; otherwise the system GUID.
         let guid = bmc.pef.tables.guidControl & 0x01 != 0 ? bmc.pef.tables.guid : device.systemGUID
         let encoder = PETEncoder(systemGUID: guid, manufacturerID: device.manufacturerID, systemID: device.productID)
+        // One sequence number per event, shared by every destination it goes to: receivers
+        // de-duplicate on (GUID, sequence), and one PET Acknowledge answers for the event.
+        var numbers: [(event: PlatformEvent, recordID: UInt16?, number: UInt16)] = []
         for alert in alerts {
             guard let destination = bmc.lan.destination(selector: alert.destinationSelector) else { continue }
             let number: UInt16
-            do {
-                number = try sequence.take()
-            } catch {
-                logger.error("cannot reserve PET sequence numbers: \(error); alert for sensor \(alert.event.sensorNumber) not sent")
-                continue
+            if let known = numbers.first(where: { $0.event == alert.event && $0.recordID == alert.recordID }) {
+                number = known.number
+            } else {
+                do {
+                    number = try sequence.take()
+                } catch {
+                    logger.error("cannot reserve PET sequence numbers: \(error); alert for sensor \(alert.event.sensorNumber) not sent")
+                    continue
+                }
+                numbers.append((alert.event, alert.recordID, number))
             }
             let entity = bmc.sensorEntity(generatorID: alert.event.generatorID, number: alert.event.sensorNumber)
             let trap = encoder.encode(alert.event, sequenceNumber: number, selTimestamp: bmc.sel.time,

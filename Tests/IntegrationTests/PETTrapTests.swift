@@ -218,7 +218,8 @@ final class PETTrapTests: XCTestCase {
     }
 }
 
-/// A real snmptrapd on 127.0.0.2, printing each notification on one record of its stdout.
+/// A real snmptrapd on a loopback address (127.0.0.2 unless told), printing each notification
+/// on one record of its stdout.
 final class TrapReceiver {
     struct Trap {
         var pdu = ""
@@ -237,17 +238,17 @@ final class TrapReceiver {
     private static let marker = "@@PET@@"
 
     /// `extraConfig`: more snmptrapd.conf lines (createUser, authUser for SNMPv3).
-    init(folder: String, extraConfig: String = "") throws {
-        port = UDPSocket.freePort()
-        let config = folder + "/snmptrapd-\(port).conf"
+    init(folder: String, address: String = "127.0.0.2", port: Int? = nil, extraConfig: String = "") throws {
+        self.port = port ?? UDPSocket.freePort()
+        let config = folder + "/snmptrapd-\(address)-\(self.port).conf"
         try "disableAuthorization yes\nauthCommunity log,execute,net public\n\(extraConfig)"
             .write(toFile: config, atomically: true, encoding: .utf8)
-        outputPath = folder + "/snmptrapd-\(port).out"
+        outputPath = folder + "/snmptrapd-\(address)-\(self.port).out"
         // -C -c: only our config; -M/-m: no MIBs; numeric OIDs; one record per notification.
         let arguments = [try which("snmptrapd"), "-f", "-Lo", "-C", "-c", config, "-n", "-On", "-M", "/dev/null", "-m", "",
                          "--persistentDir=\(folder)/snmptrapd-state",
                          "-F", "\(Self.marker)pdu=%P|enterprise=%N|generic=%w|specific=%q|agent=%A|vars=%V~%v\n",
-                         "udp:127.0.0.2:\(port)"]
+                         "udp:\(address):\(self.port)"]
         pid = try Self.spawn(arguments, output: outputPath)
         let deadline = Date().addingTimeInterval(5)
         while !self.output.contains("NET-SNMP version") {

@@ -1,0 +1,105 @@
+import Foundation
+import XCTest
+
+/// The whole push chain against real peers: a temperature read from a file crosses its upper
+/// critical threshold; the event goes into the SEL, through the default PEF filters, and out
+/// as a Platform Event Trap to snmptrapd; freeipmi's ipmi-pet decodes it.
+final class AlertingTests: XCTestCase {
+    static func config(v1Port: Int, v2cPort: Int) -> String {
+        """
+        sensors:
+          - { name: CPU Temp, type: temperature, interval: 0.1, thresholds: { unc: 80, uc: 90, unr: 100 },
+              hysteresis: { positive: 3, negative: 3 }, source: { file: { path: "FOLDER/cpu-temp", scale: 0.001 } } }
+        lan:
+          ip_address: 127.0.0.9
+          community: public
+          alert_destinations:
+            - { selector: 1, address: 127.0.0.2, port: \(v1Port), version: v1 }
+            - { selector: 2, address: 127.0.0.2, port: \(v2cPort), version: v2c }
+        """
+    }
+
+    func testCriticalCrossingReachesEveryDestinationAndDecodes() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ipmigod-alert-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let v1 = try TrapReceiver(folder: folder)
+        let v2c = try TrapReceiver(folder: folder)
+        defer { v1.stop(); v2c.stop() }
+        let daemon = try Daemon(Daemon.Options(extraConfig: Self.config(v1Port: v1.port, v2cPort: v2c.port)))
+        let temperature = daemon.folder.appendingPathComponent("cpu-temp").path
+        func set(_ celsius: Int) throws { try "\(celsius * 1000)\n".write(toFile: temperature, atomically: true, encoding: .utf8) }
+
+        try set(50)
+        Thread.sleep(forTimeInterval: 0.5)
+        XCTAssertEqual(v1.traps.count + v2c.traps.count, 0, "nothing to report yet")
+
+        // Upper critical, going high: within one poll period (0.1 s) plus delivery.
+        try set(95)
+        let crossed = Date()
+        XCTAssertTrue(wait(2) { v1.traps.count == 1 && v2c.traps.count == 1 }, v1.output + v2c.output)
+        let latency = Date().timeIntervalSince(crossed)
+        XCTAssertLessThan(latency, 0.5, "crossing to trap received")
+        Thread.sleep(forTimeInterval: 0.4)
+        XCTAssertEqual(v1.traps.count, 1, "exactly one PET per destination (the non-critical crossing does not alert)")
+        XCTAssertEqual(v2c.traps.count, 1)
+        let trap = try XCTUnwrap(v1.traps.first)
+        XCTAssertEqual(trap.pdu, "TRAP, SNMP v1, community public")
+        XCTAssertEqual(trap.enterprise, ".1.3.6.1.4.1.3183.1.1")
+        XCTAssertEqual(trap.specific, "65801", "temperature, threshold, upper critical going high")
+        XCTAssertEqual(trap.agent, "127.0.0.9")
+        XCTAssertEqual(v2c.traps.first?.trapOID, ".1.3.6.1.4.1.3183.1.1.0.65801")
+        XCTAssertEqual(v2c.traps.first?.payload, trap.payload, "the same PET, sequence number included")
+        let decoded = try decode(trap, daemon: daemon)
+        XCTAssertTrue(decoded.stdout.contains("CPU Temp"), "\(decoded)")
+        XCTAssertTrue(decoded.stdout.contains("Upper Critical - going high"), "\(decoded)")
+        XCTAssertTrue(decoded.stdout.contains("Critical"), "\(decoded)")
+
+        // Back below the threshold minus the hysteresis (87): the deassertion, as OK.
+        try set(88)
+        Thread.sleep(forTimeInterval: 0.5)
+        XCTAssertEqual(v1.traps.count, 1, "88 is inside the hysteresis")
+        try set(86)
+        XCTAssertTrue(wait(2) { v1.traps.count == 2 && v2c.traps.count == 2 }, v1.output)
+        let clear = v1.traps[1]
+        XCTAssertEqual(clear.specific, "65929", "deassertion bit set")
+        let clearDecoded = try decode(clear, daemon: daemon)
+        XCTAssertTrue(clearDecoded.stdout.contains("Upper Critical - going high"), "\(clearDecoded)")
+        XCTAssertTrue(clearDecoded.stdout.contains("Deassertion"), "\(clearDecoded)")
+
+        // The same events, in the SEL.
+        let sel = try daemon.ipmitool(["sel", "elist"])
+        XCTAssertTrue(sel.stdout.contains("Upper Critical going high | Asserted"), "\(sel)")
+        XCTAssertTrue(sel.stdout.contains("Upper Critical going high | Deasserted"), "\(sel)")
+
+        // Live changes over IPMI: the next trap goes where and how ipmitool says.
+        let moved = try TrapReceiver(folder: folder, address: "127.0.0.3", port: v1.port)
+        defer { moved.stop() }
+        XCTAssertAnswered(try daemon.ipmitool(["lan", "alert", "set", "1", "1", "ipaddr", "127.0.0.3"]))
+        XCTAssertAnswered(try daemon.ipmitool(["lan", "set", "1", "snmp", "nmsteam"]))
+        try set(96)
+        XCTAssertTrue(wait(2) { moved.traps.count == 1 }, moved.output)
+        XCTAssertEqual(moved.traps.first?.pdu, "TRAP, SNMP v1, community nmsteam")
+        Thread.sleep(forTimeInterval: 0.3)
+        XCTAssertEqual(v1.traps.count, 2, "the old address gets nothing more")
+    }
+
+    private func wait(_ seconds: Double, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            usleep(10_000)
+        }
+        return condition()
+    }
+
+    /// freeipmi's decoder, with the daemon for sensor names.
+    private func decode(_ trap: TrapReceiver.Trap, daemon: Daemon) throws -> ToolResult {
+        let cache = daemon.folder.appendingPathComponent("pet-sdr-cache").path
+        try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        return try runTool("ipmi-pet", ["-h", "127.0.0.1:\(daemon.port)", "-u", "admin", "-p", "admin", "-D", "LAN_2_0",
+                                        "--sdr-cache-directory", cache, "--quiet-cache", "-v", trap.specific]
+                                        + trap.payload.map { String(format: "%02X", $0) })
+    }
+}
