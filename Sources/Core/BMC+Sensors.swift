@@ -30,7 +30,9 @@ extension BMC {
             } catch {
                 logger.error("SEL refused an event of sensor \(sensors[index].definition.name): completion code \(error)")
             }
+            eventsLogged += 1
             let alerts = pef.evaluate(event, recordID: recordID)
+            alertsRaised += alerts.count
             if !alerts.isEmpty { alertSink?.send(alerts, from: self) }
         }
     }

@@ -18,6 +18,9 @@ public final class BMC {
     /// Sensor positions by LUN and number (`SensorDefinition.key`).
     let sensorIndex: [UInt16: Int]
     public internal(set) var sdr: SDRRepository
+    /// Events logged to the SEL and alerts PEF raised, since the daemon started.
+    public internal(set) var eventsLogged = 0
+    public internal(set) var alertsRaised = 0
     /// Where PEF's alerts go (the SNMP sender). Set it on the BMC's event loop.
     public var alertSink: (any AlertSink)?
     public var logger: Logger

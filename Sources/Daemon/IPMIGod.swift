@@ -9,7 +9,7 @@ struct IPMIGod: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ipmigod",
         abstract: "A BMC daemon for white-box network switches: IPMI over LAN, and alerts pushed as SNMP traps.",
-        subcommands: [Serve.self, CheckConfig.self],
+        subcommands: [Serve.self, CheckConfig.self, Status.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -126,3 +126,34 @@ struct CheckConfig: ParsableCommand {
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+/// Prints what the running daemon last reported: sessions, SEL, events, and for each alert
+/// destination the alerts sent, acknowledged, retried and failed.
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show the running daemon's alerting counters (from its state directory).")
+
+    @Option(name: .long, help: "The daemon's config file (for its state directory).")
+    var config: String?
+
+    @Option(name: .long, help: "The daemon's state directory.")
+    var stateDir: String?
+
+    func run() throws {
+        var directory = stateDir
+        if directory == nil, let config {
+            do {
+                directory = try DaemonConfiguration.load(path: config).bmc.stateDirectory
+            } catch {
+                FileHandle.standardError.write(Data("\(error)\n".utf8))
+                throw ExitCode(78)
+            }
+        }
+        guard let directory else { throw ValidationError("give --config FILE or --state-dir DIR") }
+        guard let status = try StateStore(directory: directory).load(DaemonStatus.self, from: DaemonStatus.file) else {
+            FileHandle.standardError.write(Data("no status in \(directory): is the daemon running?\n".utf8))
+            throw ExitCode(1)
+        }
+        print(status.text)
+    }
+}

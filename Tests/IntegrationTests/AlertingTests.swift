@@ -82,6 +82,19 @@ final class AlertingTests: XCTestCase {
         XCTAssertEqual(moved.traps.first?.pdu, "TRAP, SNMP v1, community nmsteam")
         Thread.sleep(forTimeInterval: 0.3)
         XCTAssertEqual(v1.traps.count, 2, "the old address gets nothing more")
+
+        // The counters, as `ipmigod status` shows them (the daemon writes them every 2 s).
+        let expected = "2: 127.0.0.2:\(v2c.port) v2c: sent 3, acknowledged 0, retried 0, failed 0"
+        var status = try runTool(Daemon.binary, ["status", "--state-dir", daemon.stateDirectory])
+        let deadline = Date().addingTimeInterval(5)
+        while !status.stdout.contains(expected) && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.5)
+            status = try runTool(Daemon.binary, ["status", "--state-dir", daemon.stateDirectory])
+        }
+        XCTAssertTrue(status.stdout.contains(expected), "\(status)")
+        XCTAssertTrue(status.stdout.contains("1: 127.0.0.3:\(v1.port) v1: sent 3"), "\(status)")
+        XCTAssertTrue(status.stdout.contains("alerts raised: 6"), "\(status)")
+        XCTAssertTrue(daemon.log.contains("alerting"), "counters are logged too")
     }
 
     private func wait(_ seconds: Double, _ condition: () -> Bool) -> Bool {

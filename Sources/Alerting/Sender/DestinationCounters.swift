@@ -1,5 +1,5 @@
 /// What happened to the alerts for one destination since the sender started.
-public struct DestinationCounters: Sendable, Equatable {
+public struct DestinationCounters: Sendable, Equatable, Codable {
     /// Alerts put on the wire (each once, however often it was retransmitted).
     public var sent = 0
     /// Acknowledged alerts: by an INFORM response or a PET Acknowledge.

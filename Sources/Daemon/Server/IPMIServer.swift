@@ -75,6 +75,12 @@ final class IPMIServer: Sendable {
             loop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
                 bmc.value.tick(now: .now())
             }
+            let reporter = try await loop.submit {
+                NIOLoopBound(StatusReporter(store: try StateStore(directory: stateDirectory), logger: logger), eventLoop: loop)
+            }.get()
+            loop.scheduleRepeatedTask(initialDelay: .seconds(2), delay: .seconds(2)) { _ in
+                reporter.value.report(DaemonStatus(bmc: bmc.value, sender: sender))
+            }
             SensorPoller.start(sensors: bmcConfiguration.sensors, loop: pollerGroup.next(), bmc: bmc, logger: logger)
             return IPMIServer(group: group, pollerGroup: pollerGroup, sender: sender, channels: channels)
         } catch {
