@@ -22,7 +22,28 @@ public final class AlertPipeline: AlertSink {
         bmc.pef.onPETAcknowledge = { [sender] acknowledgement in
             sender.acknowledge(sequenceNumber: acknowledgement.sequenceNumber)
         }
+        // Alert Immediate (ipmitool raw 0x04 0x16, or a console's test alert): the request's
+        // event, or a "no event" PET, to the one destination it names.
+        bmc.pef.onAlertImmediate = { [unowned self, unowned bmc] request in
+            let event = request.event ?? PlatformEvent(sensorType: 0, sensorNumber: 0, isDeassertion: false,
+                                                       eventReadingType: 0, eventData1: 0x0F)
+            let alert = AlertRequest(event: event, recordID: nil, destinationSelector: request.destinationSelector,
+                                     severity: AlertPipeline.informationSeverity)
+            guard request.channel == bmc.configuration.channel.number,
+                  bmc.lan.destination(selector: request.destinationSelector) != nil
+            else {
+                bmc.pef.alertImmediateStatus = AlertPipeline.alertImmediateFailed
+                return
+            }
+            self.send([alert], from: bmc)
+            // Handed to the sender: what the BMC can know synchronously of the outcome.
+            bmc.pef.alertImmediateStatus = AlertPipeline.alertImmediateNormalEnd
+        }
     }
+
+    static let informationSeverity: UInt8 = 0x02
+    static let alertImmediateNormalEnd: UInt8 = 0x01
+    static let alertImmediateFailed: UInt8 = 0x02
 
     public func send(_ alerts: [AlertRequest], from bmc: BMC) {
         let device = bmc.configuration.device

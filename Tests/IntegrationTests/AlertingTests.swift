@@ -97,6 +97,50 @@ final class AlertingTests: XCTestCase {
         XCTAssertTrue(daemon.log.contains("alerting"), "counters are logged too")
     }
 
+    /// An acknowledged destination retries every ack timeout until freeipmi's
+    /// `ipmi-pet --pet-acknowledge` (sent outside a session) answers for the PET; Alert
+    /// Immediate sends at once to the destination it names.
+    func testPETAcknowledgeStopsRetriesAndAlertImmediateSends() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ipmigod-ack-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let acknowledging = try TrapReceiver(folder: folder)
+        let other = try TrapReceiver(folder: folder)
+        defer { acknowledging.stop(); other.stop() }
+        let daemon = try Daemon(Daemon.Options(extraConfig: """
+            sensors:
+              - { name: CPU Temp, type: temperature, interval: 0.1, thresholds: { uc: 90 },
+                  source: { file: { path: "FOLDER/cpu-temp", scale: 0.001 } } }
+            lan:
+              ip_address: 127.0.0.9
+              alert_destinations:
+                - { selector: 1, address: 127.0.0.2, port: \(acknowledging.port), version: v1, acknowledged: true, ack_timeout: 1, retries: 7 }
+                - { selector: 2, address: 127.0.0.2, port: \(other.port), version: v2c }
+            """))
+        let temperature = daemon.folder.appendingPathComponent("cpu-temp").path
+        try "95000\n".write(toFile: temperature, atomically: true, encoding: .utf8)
+        XCTAssertTrue(wait(3) { acknowledging.traps.count >= 2 }, "retried every second until acknowledged: \(acknowledging.output)")
+        let trap = try XCTUnwrap(acknowledging.traps.first)
+        XCTAssertEqual(acknowledging.traps[1].payload, trap.payload, "a retry is the same PET, sequence number included")
+
+        let ack = try runTool("ipmi-pet", ["-h", "127.0.0.1:\(daemon.port)", "-u", "admin", "-p", "admin", "--pet-acknowledge",
+                                           trap.specific] + trap.payload.map { String(format: "%02X", $0) }, timeout: 20)
+        XCTAssertEqual(ack.status, 0, "\(ack)")
+        Thread.sleep(forTimeInterval: 0.3)
+        let afterAck = acknowledging.traps.count
+        Thread.sleep(forTimeInterval: 2.5)
+        XCTAssertEqual(acknowledging.traps.count, afterAck, "no retries after the acknowledgement: \(acknowledging.output)")
+
+        // Alert Immediate to destination 2: initiate, channel 1, no alert string, no event.
+        let before = other.traps.count
+        let immediate = try daemon.ipmitool(["raw", "0x04", "0x16", "0x01", "0x02", "0x00"])
+        XCTAssertAnswered(immediate)
+        XCTAssertTrue(wait(2) { other.traps.count == before + 1 }, other.output)
+        XCTAssertEqual(other.traps.last?.trapOID, ".1.3.6.1.4.1.3183.1.1.0.15", "a PET with no event")
+        let status = try daemon.ipmitool(["raw", "0x04", "0x16", "0x01", "0x42", "0x00"]) // bits 7..6 of byte 2: get status
+        XCTAssertEqual(status.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "01", "normal end: \(status)")
+    }
+
     private func wait(_ seconds: Double, _ condition: () -> Bool) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
