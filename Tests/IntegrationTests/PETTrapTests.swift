@@ -191,6 +191,26 @@ final class PETTrapTests: XCTestCase {
         XCTAssertEqual(sender.counters(for: 9), counters(sent: 1, acknowledged: 1))
     }
 
+    /// A v3 trap keyed with the wrong passphrase is refused by snmptrapd: nothing is logged.
+    /// A user name of its own: net-snmp keeps one USM key per engine ID and user name in the
+    /// whole process, so two destinations with one user name must share its passphrases.
+    func testV3TrapWithAWrongKeyIsRejected() throws {
+        let engine = PETSender.defaultEngineID.map { String(format: "%02X", $0) }.joined()
+        let receiver = try TrapReceiver(folder: folder, extraConfig: """
+            createUser -e 0x\(engine) pet-other SHA pet-auth-pass AES pet-priv-pass
+            authUser log,execute,net pet-other priv
+
+            """)
+        defer { receiver.stop() }
+        let sender = makeSender()
+        var wrong = destination(10, port: receiver.port, version: .v3)
+        wrong.v3 = .init(user: "pet-other", authPassphrase: "not-the-auth-pass", privPassphrase: "pet-priv-pass")
+        sender.send(upperCritical(sequence: 0x0400), to: wrong)
+        XCTAssertTrue(waitFor(5) { sender.counters(for: 10).sent == 1 }, "\(sender.counters(for: 10))")
+        usleep(1_000_000)
+        XCTAssertEqual(receiver.traps.count, 0, "snmptrapd drops a wrongly keyed trap: \(receiver.output)")
+    }
+
     /// ipmi-pet, given the daemon for its SDR, names the sensor and the event.
     func testIpmiPetDecodesWhatTheSenderBuilds() throws {
         try assertDecodes(specific: "65801", payload: upperCritical(sequence: 9).payload)
