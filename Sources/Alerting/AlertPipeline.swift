@@ -28,7 +28,7 @@ public final class AlertPipeline: AlertSink {
             let event = request.event ?? PlatformEvent(sensorType: 0, sensorNumber: 0, isDeassertion: false,
                                                        eventReadingType: 0, eventData1: 0x0F)
             let alert = AlertRequest(event: event, recordID: nil, destinationSelector: request.destinationSelector,
-                                     severity: AlertPipeline.informationSeverity)
+                                     severity: PETSeverity.information.rawValue)
             guard request.channel == bmc.configuration.channel.number,
                   bmc.lan.destination(selector: request.destinationSelector) != nil
             else {
@@ -41,7 +41,6 @@ public final class AlertPipeline: AlertSink {
         }
     }
 
-    static let informationSeverity: UInt8 = 0x02
     static let alertImmediateNormalEnd: UInt8 = 0x01
     static let alertImmediateFailed: UInt8 = 0x02
 

@@ -101,9 +101,6 @@ public final class PEFEngine {
         tables.alertStartupDelayEnabled && now < startedAt + .seconds(Int64(tables.alertStartupDelay))
     }
 
-    /// The PET severity of a condition clearing.
-    public static let returnToOKSeverity: UInt8 = 0x04
-
     /// Filters, then the power action, then the alerts of each policy set that matched.
     /// A deassertion that matches a filter alerts too, so the NMS sees the condition clear,
     /// with PET severity "OK" (04h), and never takes a power action.
@@ -133,7 +130,7 @@ public final class PEFEngine {
         return policies.flatMap { policy in
             resolve(policy: policy.number, filter: policy.filter) {
                 AlertRequest(event: event, recordID: recordID, destinationSelector: $0.destinationSelector,
-                             severity: event.isDeassertion ? PEFEngine.returnToOKSeverity : policy.severity,
+                             severity: event.isDeassertion ? PETSeverity.ok.rawValue : policy.severity,
                              alertStringKey: $1 ?? 0, channel: $0.channel,
                              policyNumber: policy.number, alertString: $1.flatMap(tables.alertString))
             }
