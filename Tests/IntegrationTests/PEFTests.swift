@@ -37,7 +37,7 @@ final class PEFIntegrationTests: XCTestCase {
     func testPefConfigCommitTakesEffectAndPersists() throws {
         let daemon = try Daemon()
         let checkout = try daemon.freeipmi("pef-config", ["--checkout"])
-        XCTAssertAnswered(checkout)
+        XCTAssertAnswered(checkout, within: 5) // a full checkout: hundreds of requests
         let filter1 = section("Event_Filter_1", in: checkout.stdout)
         for (key, value) in [("Filter_Type", "Manufacturer_Pre_Configured"), ("Enable_Filter", "Yes"),
                              ("Event_Filter_Action_Alert", "Yes"), ("Alert_Policy_Number", "1"),
@@ -54,14 +54,14 @@ final class PEFIntegrationTests: XCTestCase {
 
         XCTAssertAnswered(try daemon.freeipmi("pef-config", ["--commit", "--key-pair=Event_Filter_1:Enable_Filter=No",
                                                             "--key-pair=PEF_Conf:Alert_Startup_Delay=7",
-                                                            "--key-pair=Alert_String_1:Alert_String=fan-tray"]))
+                                                            "--key-pair=Alert_String_1:Alert_String=fan-tray"]), within: 5)
         let filters = try daemon.ipmitool(["pef", "filter", "list"])
         XCTAssertTrue(filters.stdout.contains(" 1 | disabled, pre-configured"), "\(filters)")
 
         daemon.kill9()
         try daemon.start()
         let after = try daemon.freeipmi("pef-config", ["--checkout"])
-        XCTAssertAnswered(after)
+        XCTAssertAnswered(after, within: 5) // a full checkout: hundreds of requests
         XCTAssertEqual(section("Event_Filter_1", in: after.stdout)["Enable_Filter"], "No")
         XCTAssertEqual(section("Event_Filter_2", in: after.stdout)["Enable_Filter"], "Yes")
         XCTAssertEqual(section("PEF_Conf", in: after.stdout)["Alert_Startup_Delay"], "7")
@@ -76,7 +76,7 @@ final class PEFIntegrationTests: XCTestCase {
                 - { sensor_type: 0x02, event_type: 0x01, offsets: [7, 9], severity: non_critical, actions: [alert, power_cycle], policy: 2 }
             """))
         let checkout = try daemon.freeipmi("pef-config", ["--checkout"])
-        XCTAssertAnswered(checkout)
+        XCTAssertAnswered(checkout, within: 5) // a full checkout: hundreds of requests
         let conf = section("PEF_Conf", in: checkout.stdout)
         XCTAssertEqual(conf["Alert_Startup_Delay"], "5")
         XCTAssertEqual(conf["Enable_PEF_Alert_Startup_Delay"], "Yes")
