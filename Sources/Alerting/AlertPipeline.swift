@@ -45,6 +45,8 @@ public final class AlertPipeline: AlertSink {
     static let alertImmediateFailed: UInt8 = 0x02
 
     public func send(_ alerts: [AlertRequest], from bmc: BMC) {
+        // The trap's agent address is LAN parameter 3, which `ipmitool lan set 1 ipaddr` changes.
+        sender.setAgentAddress(bmc.lan.bmcIPv4)
         let device = bmc.configuration.device
         // PEF parameter 10 may name a GUID for PET; otherwise the system GUID.
         let guid = bmc.pef.tables.guidControl & 0x01 != 0 ? bmc.pef.tables.guid : device.systemGUID

@@ -77,9 +77,11 @@ final class AlertingTests: XCTestCase {
         defer { moved.stop() }
         XCTAssertAnswered(try daemon.ipmitool(["lan", "alert", "set", "1", "1", "ipaddr", "127.0.0.3"]))
         XCTAssertAnswered(try daemon.ipmitool(["lan", "set", "1", "snmp", "nmsteam"]))
+        XCTAssertAnswered(try daemon.ipmitool(["lan", "set", "1", "ipaddr", "127.0.0.10"]))
         try set(96)
         XCTAssertTrue(wait(2) { moved.traps.count == 1 }, moved.output)
         XCTAssertEqual(moved.traps.first?.pdu, "TRAP, SNMP v1, community nmsteam")
+        XCTAssertEqual(moved.traps.first?.agent, "127.0.0.10", "the agent address follows LAN parameter 3")
         Thread.sleep(forTimeInterval: 0.3)
         XCTAssertEqual(v1.traps.count, 2, "the old address gets nothing more")
 
