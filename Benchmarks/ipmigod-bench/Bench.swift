@@ -43,6 +43,12 @@ struct Bench: ParsableCommand {
     @Flag(help: "Skip the sensor phase (polling cost, memory with a full SEL, sdr elist wall time).")
     var skipSensors = false
 
+    @Flag(help: "Skip the alerting phase (event-to-trap latency, sustained traps to 4 destinations).")
+    var skipAlerts = false
+
+    @Flag(help: "Run only the alerting phase (needs --daemon).")
+    var onlyAlerts = false
+
     func validate() throws {
         switch (daemon, attachPort, attachPID) {
         case (let daemon?, nil, nil):
@@ -71,6 +77,12 @@ struct Bench: ParsableCommand {
         // Pinning the main thread pins the client threads it starts from here on.
         let cpus = try placement.cpus()
         if let cpus { try Affinity.pin(thread: 0, to: cpus.clients) }
+
+        if onlyAlerts {
+            guard let daemon else { throw ValidationError("--only-alerts needs --daemon") }
+            print(try AlertPhase.run(executable: daemon, progress: progress).text)
+            return
+        }
 
         let floor = try EchoFloor(cpu: cpus?.server)
         for count in connectionCounts {
@@ -105,6 +117,9 @@ struct Bench: ParsableCommand {
         print(json ? try report.json() : report.text)
         if let daemon, !skipSensors, !json {
             print(try SensorPhase.run(executable: daemon, progress: progress).text)
+        }
+        if let daemon, !skipAlerts, !json {
+            print(try AlertPhase.run(executable: daemon, progress: progress).text)
         }
     }
 

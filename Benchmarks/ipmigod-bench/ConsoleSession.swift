@@ -36,6 +36,12 @@ struct ConsoleSession {
         try call(.storage, 0x44, "Add SEL Entry", [0, 0, 0x02, 0, 0, 0, 0, 0x20, 0x00, 0x04, 0x01, 0x01, 0x01, 0x57, 90, 80])
     }
 
+    /// Set Sensor Reading and Event Status, operation 01: write the raw reading (events follow
+    /// from the sensor's thresholds as if its source had read it).
+    mutating func setSensorReading(sensor: UInt8, raw: UInt8) throws {
+        try call(.sensorEvent, 0x30, "Set Sensor Reading", [sensor, 0x01, raw])
+    }
+
     /// Frees the daemon's session slot; the session is unusable afterwards.
     mutating func close() throws {
         try call(.app, 0x3C, "Close Session", withUnsafeBytes(of: console.managedSessionID.littleEndian, Array.init))
