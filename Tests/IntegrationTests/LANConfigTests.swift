@@ -86,4 +86,14 @@ final class LANConfigTests: XCTestCase {
             XCTAssertTrue((result.stdout + result.stderr).contains("ipmigod.yaml:" + expected), "\(result)")
         }
     }
+
+    /// On a switch, the LAN parameters come from the management interface itself.
+    func testAddressesReadFromTheInterface() throws {
+        let daemon = try Daemon(Daemon.Options(extraConfig: "lan: { interface: lo }"))
+        let print = try daemon.ipmitool(["lan", "print", "1"])
+        XCTAssertAnswered(print)
+        XCTAssertTrue(print.stdout.contains("IP Address              : 127.0.0.1\n"), "\(print)")
+        XCTAssertTrue(print.stdout.contains("Subnet Mask             : 255.0.0.0\n"), "\(print)")
+        XCTAssertTrue(print.stdout.contains("MAC Address             : 00:00:00:00:00:00\n"), "\(print)")
+    }
 }

@@ -23,6 +23,12 @@ extension ConfigSchema {
     func readLAN(_ node: ConfigNode?) throws(ConfigError) -> LANConfiguration {
         var lan = LANConfiguration()
         guard let node else { return lan }
+        if let value = try node.child("interface") {
+            lan.interface = try value.string()
+            for key in ["ip_address", "subnet_mask", "gateway", "gateway_mac", "mac"] where try node.child(key) != nil {
+                throw value.error("give interface or \(key), not both: the interface's own \(key) is used")
+            }
+        }
         if let value = try node.child("ip_address") { lan.ipAddress = try value.ipv4Address() }
         if let value = try node.child("ip_source") {
             switch try value.string() {
