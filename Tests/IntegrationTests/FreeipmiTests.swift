@@ -28,7 +28,7 @@ final class FreeipmiTests: XCTestCase {
     /// ipmiping and rmcpping have no port option: they always use 623. The daemon also listens
     /// on 127.0.0.5:623 (not 127.0.0.1), which needs root, as CI has.
     func testIpmipingAndRmcpping() throws {
-        try XCTSkipUnless(getuid() == 0, "binding port 623 needs root")
+        try XCTSkipUnless(getuid() == 0, "binding a port below 1024 needs root")
         let daemon = try Daemon(Daemon.Options(extraListen: ["127.0.0.5:623"]))
         for tool in ["ipmiping", "rmcpping"] {
             let result = try runTool(tool, ["-c", "1", "127.0.0.5"], timeout: 10)
