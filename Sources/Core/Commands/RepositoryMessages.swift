@@ -64,3 +64,23 @@ public struct ReservedRecordRequest: CommandRequest {
         try reader.end()
     }
 }
+
+/// Get SEL Entry, Get SDR and Get Device SDR: reservation, record ID (0000h the first, FFFFh
+/// the last), offset, and bytes to read (FFh: to the end of the record).
+public struct GetRecordRequest: CommandRequest {
+    /// Checked only for a read that starts past offset 0.
+    public var reservation: UInt16
+    public var recordID: UInt16
+    public var offset: Int
+    /// Nil: the rest of the record.
+    public var count: Int?
+
+    public init(from reader: inout RequestReader) throws(CompletionCode) {
+        reservation = try reader.uint16()
+        recordID = try reader.uint16()
+        offset = Int(try reader.byte())
+        let count = try reader.byte()
+        try reader.end()
+        self.count = count == 0xFF ? nil : Int(count)
+    }
+}

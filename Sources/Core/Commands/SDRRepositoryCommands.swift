@@ -48,7 +48,7 @@ extension StorageCommands {
         UInt16Response(value: bmc.sdr.reserve())
     }
 
-    static func getSDR(_ bmc: BMC, _ request: GetSDRRequest, _: RequestContext) throws(CompletionCode) -> GetSDRResponse {
+    static func getSDR(_ bmc: BMC, _ request: GetRecordRequest, _: RequestContext) throws(CompletionCode) -> GetSDRResponse {
         try bmc.readSDR(request)
     }
 
@@ -109,13 +109,13 @@ public struct RemainingBytesRequest: CommandRequest {
 
 extension BMC {
     /// Get SDR and Get Device SDR: a record, or part of one, and the ID of the next.
-    func readSDR(_ request: GetSDRRequest) throws(CompletionCode) -> GetSDRResponse {
+    func readSDR(_ request: GetRecordRequest) throws(CompletionCode) -> GetSDRResponse {
         // A partial read needs the reservation, so the record cannot change between pieces.
         if request.offset != 0 { try sdr.checkReservation(request.reservation) }
         guard let index = sdr.index(of: request.recordID) else { throw .notPresent }
         let bytes = recordBytes(sdr.entries[index])
         guard request.offset <= bytes.count else { throw .parameterOutOfRange }
-        let end = request.count == 0xFF ? bytes.count : min(bytes.count, request.offset + request.count)
+        let end = request.count.map { min(bytes.count, request.offset + $0) } ?? bytes.count
         return GetSDRResponse(nextRecordID: sdr.nextID(after: index), data: bytes[request.offset..<end])
     }
 }

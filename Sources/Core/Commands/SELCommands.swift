@@ -33,13 +33,13 @@ extension StorageCommands {
         SELReservationResponse(reservation: bmc.sel.reserve())
     }
 
-    static func getSELEntry(_ bmc: BMC, _ request: GetSELEntryRequest, _: RequestContext) throws(CompletionCode) -> GetSELEntryResponse {
-        let offset = Int(request.offset)
+    static func getSELEntry(_ bmc: BMC, _ request: GetRecordRequest, _: RequestContext) throws(CompletionCode) -> GetSELEntryResponse {
+        let offset = request.offset
         // Whole-record reads need no reservation: freeipmi sends a stale one, ipmitool none.
         if offset != 0 { try bmc.sel.checkReservation(request.reservation) }
         guard let (record, next) = bmc.sel.entry(request.recordID) else { throw .notPresent }
         guard offset < SELRecord.size else { throw .parameterOutOfRange }
-        let count = request.bytesToRead == GetSELEntryRequest.entireRecord ? SELRecord.size - offset : Int(request.bytesToRead)
+        let count = request.count ?? SELRecord.size - offset
         guard offset + count <= SELRecord.size else { throw .cannotReturnRequestedBytes }
         return GetSELEntryResponse(nextRecordID: next, record: record, bytes: offset..<offset + count)
     }

@@ -51,26 +51,6 @@ public struct SELRecordIDResponse: CommandResponse {
     public func write(to buffer: inout ByteBuffer) { buffer.writeInteger(recordID, endianness: .little) }
 }
 
-public struct GetSELEntryRequest: CommandRequest {
-    /// Bytes to read: the whole record.
-    public static let entireRecord: UInt8 = 0xFF
-
-    /// Checked only for a read that starts past offset 0.
-    public var reservation: UInt16
-    /// 0000h the first entry, FFFFh the last.
-    public var recordID: UInt16
-    public var offset: UInt8
-    public var bytesToRead: UInt8
-
-    public init(from reader: inout RequestReader) throws(CompletionCode) {
-        reservation = try reader.uint16()
-        recordID = try reader.uint16()
-        offset = try reader.byte()
-        bytesToRead = try reader.byte()
-        try reader.end()
-    }
-}
-
 public struct GetSELEntryResponse: CommandResponse {
     /// FFFFh after the last entry.
     public var nextRecordID: UInt16

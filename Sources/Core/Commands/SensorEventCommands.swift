@@ -29,7 +29,7 @@ public enum SensorEventCommands {
         return RawResponse([UInt8(clamping: count), luns]) // static population; the LUNs that have sensors
     }
 
-    static func getDeviceSDR(_ bmc: BMC, _ request: GetSDRRequest, _ context: RequestContext) throws(CompletionCode) -> GetSDRResponse {
+    static func getDeviceSDR(_ bmc: BMC, _ request: GetRecordRequest, _ context: RequestContext) throws(CompletionCode) -> GetSDRResponse {
         try bmc.readSDR(request)
     }
 

@@ -127,21 +127,6 @@ public struct SetSensorReadingRequest: CommandRequest {
     }
 }
 
-/// Get SDR / Get Device SDR: reservation, record ID, offset, bytes to read (0xFF: all).
-public struct GetSDRRequest: CommandRequest {
-    public var reservation: UInt16
-    public var recordID: UInt16
-    public var offset: Int
-    public var count: Int
-    public init(from reader: inout RequestReader) throws(CompletionCode) {
-        reservation = try reader.uint16()
-        recordID = try reader.uint16()
-        offset = Int(try reader.byte())
-        count = Int(try reader.byte())
-        try reader.end()
-    }
-}
-
 public struct GetSDRResponse: CommandResponse {
     public var nextRecordID: UInt16
     public var data: ArraySlice<UInt8>
