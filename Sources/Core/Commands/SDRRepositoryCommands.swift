@@ -18,18 +18,10 @@ extension StorageCommands {
         CommandSpec(0x2B, "Exit SDR Repository Update Mode", .operator, exitSDRUpdateMode),
     ]
 
-    static func getSDRRepositoryInfo(_ bmc: BMC, _: EmptyRequest, _: RequestContext) -> RawResponse {
-        let sdr = bmc.sdr
-        let count = sdr.entries.count
-        let free = min(sdr.freeBytes, 0xFFFE)
-        return RawResponse([
-            SDRRecord.version,
-            UInt8(truncatingIfNeeded: count), UInt8(truncatingIfNeeded: count >> 8),
-            UInt8(truncatingIfNeeded: free), UInt8(truncatingIfNeeded: free >> 8),
-        ] + littleEndian(sdr.lastAddition) + littleEndian(sdr.lastErase) + [
-            // Modal and non-modal updates; delete, partial add, reserve and allocation info supported.
-            0x60 | 0x08 | 0x04 | 0x02 | 0x01,
-        ])
+    static func getSDRRepositoryInfo(_ bmc: BMC, _: EmptyRequest, _: RequestContext) -> GetSDRRepositoryInfoResponse {
+        GetSDRRepositoryInfoResponse(recordCount: UInt16(clamping: bmc.sdr.entries.count),
+                                     freeBytes: UInt16(min(bmc.sdr.freeBytes, 0xFFFE)),
+                                     lastAddition: bmc.sdr.lastAddition, lastErase: bmc.sdr.lastErase)
     }
 
     static func getSDRAllocationInfo(_ bmc: BMC, _: EmptyRequest, _: RequestContext) -> RawResponse {
@@ -92,10 +84,22 @@ extension StorageCommands {
         bmc.sdr.isInUpdateMode = false
         return EmptyResponse()
     }
+}
 
-    static func littleEndian(_ value: UInt32) -> [UInt8] {
-        [UInt8(truncatingIfNeeded: value), UInt8(truncatingIfNeeded: value >> 8),
-         UInt8(truncatingIfNeeded: value >> 16), UInt8(truncatingIfNeeded: value >> 24)]
+public struct GetSDRRepositoryInfoResponse: CommandResponse {
+    public var recordCount: UInt16
+    public var freeBytes: UInt16
+    public var lastAddition: UInt32
+    public var lastErase: UInt32
+
+    public func write(to buffer: inout ByteBuffer) {
+        buffer.writeInteger(SDRRecord.version)
+        buffer.writeInteger(recordCount, endianness: .little)
+        buffer.writeInteger(freeBytes, endianness: .little)
+        buffer.writeInteger(lastAddition, endianness: .little)
+        buffer.writeInteger(lastErase, endianness: .little)
+        // Modal and non-modal updates; delete, partial add, reserve and allocation info supported.
+        buffer.writeInteger(UInt8(0x60 | 0x08 | 0x04 | 0x02 | 0x01))
     }
 }
 
