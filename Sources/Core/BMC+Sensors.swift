@@ -33,7 +33,11 @@ extension BMC {
             eventsLogged += 1
             let alerts = pef.evaluate(event, recordID: recordID)
             alertsRaised += alerts.count
-            if !alerts.isEmpty { alertSink?.send(alerts, from: self) }
+            // An alert goes out once its SEL entry is on disk, so an NMS never hears of an event
+            // the SEL could lose; if it cannot be saved, the alert goes out anyway.
+            if !alerts.isEmpty {
+                sel.whenDurable { [unowned self] _ in self.alertSink?.send(alerts, from: self) }
+            }
         }
     }
 

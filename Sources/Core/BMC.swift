@@ -67,9 +67,26 @@ public final class BMC {
         }
     }
 
-    /// Handles one datagram and writes the answer, if any, to `output`. Returns whether to send it.
+    /// What to do with the answer `handleDatagram` wrote.
+    public enum Answer: Equatable {
+        /// Nothing to send.
+        case none
+        case sendNow
+        /// The request changed the SEL: send the answer once that change is durable
+        /// (`sel.whenDurable`), and not at all if it could not be saved.
+        case sendWhenSELDurable
+    }
+
+    /// Handles one datagram and writes the answer, if any, to `output`.
     public func handleDatagram(_ datagram: ByteBuffer, from remote: RemoteConsole, now: NIODeadline,
-                               into output: inout ByteBuffer) -> Bool {
+                               into output: inout ByteBuffer) -> Answer {
+        let selChanges = sel.changeCount
+        guard answer(datagram, from: remote, now: now, into: &output) else { return .none }
+        return sel.changeCount == selChanges || sel.isDurable ? .sendNow : .sendWhenSELDurable
+    }
+
+    private func answer(_ datagram: ByteBuffer, from remote: RemoteConsole, now: NIODeadline,
+                        into output: inout ByteBuffer) -> Bool {
         let frame: RMCPFrame
         do {
             frame = try RMCPFrame.parse(datagram)
@@ -100,6 +117,7 @@ public final class BMC {
         // Alerts held back by PEF's startup delay or postpone timer.
         let deferred = pef.releaseDeferred()
         if !deferred.isEmpty { alertSink?.send(deferred, from: self) }
+        sel.retryFailedWrite()
         for session in sessions.expire(now: now) {
             logger.info("session closed after idle timeout", metadata: ["session": "\(session.handle)", "user": "\(session.userID)"])
         }

@@ -47,7 +47,7 @@ final class TestBMC {
     /// Sends one datagram; returns the answer, or nil when the BMC stays silent.
     func send(_ datagram: ByteBuffer) -> ByteBuffer? {
         var output = ByteBuffer()
-        return bmc.handleDatagram(datagram, from: remote, now: now, into: &output) ? output : nil
+        return bmc.handleDatagram(datagram, from: remote, now: now, into: &output) != .none ? output : nil
     }
 
     /// Runs the whole RMCP+ handshake.

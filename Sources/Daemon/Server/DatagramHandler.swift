@@ -24,9 +24,20 @@ final class DatagramHandler: ChannelInboundHandler {
             context.write(wrapOutboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: ack)), promise: nil)
             pendingWrites = true
         }
-        if bmc.handleDatagram(envelope.data, from: remote, now: .now(), into: &output) {
-            context.write(wrapOutboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: output)), promise: nil)
+        let disposition = bmc.handleDatagram(envelope.data, from: remote, now: .now(), into: &output)
+        let answer = AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: output)
+        switch disposition {
+        case .none:
+            break
+        case .sendNow:
+            context.write(wrapOutboundOut(answer), promise: nil)
             pendingWrites = true
+        case .sendWhenSELDurable:
+            // Told only once it is on disk; if it cannot be saved the client hears nothing and retries.
+            let channel = context.channel
+            bmc.sel.whenDurable { saved in
+                if saved { channel.writeAndFlush(answer, promise: nil) }
+            }
         }
     }
 

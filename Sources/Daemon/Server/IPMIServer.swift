@@ -17,14 +17,19 @@ final class IPMIServer: Sendable {
     private let pollerGroup: MultiThreadedEventLoopGroup
     /// The PET sender's own thread (net-snmp is not thread-safe).
     private let sender: PETSender
+    /// The SEL's fdatasyncs, off the event loop.
+    private let diskWriter: NIOThreadPool
+    private let bmc: NIOLoopBound<BMC>
     private let channels: [any Channel]
     let boundAddresses: [SocketAddress]
 
     private init(group: MultiThreadedEventLoopGroup, pollerGroup: MultiThreadedEventLoopGroup, sender: PETSender,
-                 channels: [any Channel]) {
+                 diskWriter: NIOThreadPool, bmc: NIOLoopBound<BMC>, channels: [any Channel]) {
         self.group = group
         self.pollerGroup = pollerGroup
         self.sender = sender
+        self.diskWriter = diskWriter
+        self.bmc = bmc
         self.channels = channels
         self.boundAddresses = channels.compactMap(\.localAddress)
     }
@@ -33,11 +38,15 @@ final class IPMIServer: Sendable {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let pollerGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()
+        let diskWriter = NIOThreadPool(numberOfThreads: 1)
+        diskWriter.start()
         var startedSender: PETSender?
         do {
             let bmcConfiguration = configuration.bmc
             let bmc = try await loop.submit {
-                NIOLoopBound(try BMC(configuration: bmcConfiguration, logger: logger), eventLoop: loop)
+                let bmc = try BMC(configuration: bmcConfiguration, logger: logger)
+                bmc.sel.writeInBackground(on: ThreadPoolSELWriter(pool: diskWriter, loop: loop))
+                return NIOLoopBound(bmc, eventLoop: loop)
             }.get()
             // The push side's last step: PEF alerts -> PETs -> the sender's queues.
             let stateDirectory = bmcConfiguration.stateDirectory
@@ -82,9 +91,11 @@ final class IPMIServer: Sendable {
                 reporter.value.report(DaemonStatus(bmc: bmc.value, sender: sender))
             }
             SensorPoller.start(sensors: bmcConfiguration.sensors, loop: pollerGroup.next(), bmc: bmc, logger: logger)
-            return IPMIServer(group: group, pollerGroup: pollerGroup, sender: sender, channels: channels)
+            return IPMIServer(group: group, pollerGroup: pollerGroup, sender: sender, diskWriter: diskWriter, bmc: bmc,
+                              channels: channels)
         } catch {
             startedSender?.stop()
+            try? await diskWriter.shutdownGracefully()
             try? await pollerGroup.shutdownGracefully()
             try? await group.shutdownGracefully()
             throw error
@@ -94,6 +105,14 @@ final class IPMIServer: Sendable {
     func stop() async {
         try? await pollerGroup.shutdownGracefully()
         for channel in channels { try? await channel.close() }
+        // Events the pollers logged last go to disk before the writer stops.
+        let loop = bmc.eventLoop
+        try? await loop.flatSubmit { [bmc] in
+            let promise = loop.makePromise(of: Void.self)
+            bmc.value.sel.whenDurable { _ in promise.succeed() }
+            return promise.futureResult
+        }.get()
+        try? await diskWriter.shutdownGracefully()
         sender.stop()
         try? await group.shutdownGracefully()
     }

@@ -10,7 +10,9 @@ import Darwin
 /// and flushed with fdatasync before it is acknowledged; at start the file is read back and
 /// whatever is torn or damaged is dropped; when it has grown well past what it holds, it is
 /// replaced atomically (`AtomicFile`) by the records that rebuild the present state.
-final class SELLogFile {
+// Unchecked: the journal hands the file to its writer thread for one batch at a time and
+// does not touch it until that batch is done.
+final class SELLogFile: @unchecked Sendable {
     /// What reading the file found.
     struct Contents {
         /// The records that read back whole, in file order.
@@ -75,21 +77,8 @@ final class SELLogFile {
         return contents
     }
 
-    /// Appends one change (two for an add that evicts the oldest entry), durably.
-    func append(_ first: SELLogRecord, _ second: SELLogRecord? = nil) throws(FileError) {
-        let size = SELLogRecord.size
-        let count = second == nil ? 1 : 2
-        let result = withUnsafeTemporaryAllocation(byteCount: 2 * size, alignment: 8) { buffer in
-            first.encode(into: buffer)
-            second?.encode(into: UnsafeMutableRawBufferPointer(rebasing: buffer[size...]))
-            return writeDurably(UnsafeRawBufferPointer(rebasing: buffer[0..<count * size]))
-        }
-        try result.get()
-        recordCount += count
-    }
-
-    /// Replaces the file with `records`: written aside, fsynced, renamed over, directory fsynced.
-    func rewrite(_ records: [SELLogRecord]) throws(FileError) {
+    /// The bytes of `records`, as the file holds them.
+    static func encode(_ records: some Collection<SELLogRecord>) -> [UInt8] {
         let size = SELLogRecord.size
         var bytes = [UInt8](repeating: 0, count: records.count * size)
         bytes.withUnsafeMutableBytes { buffer in
@@ -97,10 +86,38 @@ final class SELLogFile {
                 record.encode(into: UnsafeMutableRawBufferPointer(rebasing: buffer[index * size..<(index + 1) * size]))
             }
         }
+        return bytes
+    }
+
+    /// Carries out a batch of writes in order: consecutive appends go out in one write and
+    /// one fdatasync (the group commit), a replacement atomically.
+    func perform(_ batch: [SELJournal.Write]) throws(FileError) {
+        var appending: [UInt8] = []
+        for write in batch {
+            switch write {
+            case .append(let bytes):
+                appending += bytes
+            case .replace(let bytes):
+                if !appending.isEmpty { try append(appending) }
+                appending.removeAll()
+                try replace(with: bytes)
+            }
+        }
+        if !appending.isEmpty { try append(appending) }
+    }
+
+    /// Appends encoded records, durably.
+    func append(_ bytes: [UInt8]) throws(FileError) {
+        try bytes.withUnsafeBytes { writeDurably($0) }.get()
+        recordCount += bytes.count / SELLogRecord.size
+    }
+
+    /// Replaces the file with encoded records: written aside, fsynced, renamed over, directory fsynced.
+    func replace(with bytes: [UInt8]) throws(FileError) {
         needsRewrite = true
         try AtomicFile.write(bytes, to: path)
         try reopen()
-        recordCount = records.count
+        recordCount = bytes.count / SELLogRecord.size
         needsRewrite = false
     }
 

@@ -1,15 +1,16 @@
 import Logging
 
 /// The persistent System Event Log (IPMI 2.0 chapter 31): its entries, clock, reservation and
-/// partial adds. Every change is durable in `<state directory>/sel.log` before the call
-/// returns, so an entry a client was told about survives kill -9 and power loss. Like the
-/// BMC that owns it, it is confined to one event loop.
+/// partial adds. Every change goes to `<state directory>/sel.log` through the journal, and
+/// nobody is told of it before it is durable (`whenDurable`), so an entry a client was told
+/// about survives kill -9 and power loss. Like the BMC that owns it, it is confined to one
+/// event loop.
 public final class SELStore {
     public static let fileName = "sel.log"
 
     public let configuration: SELConfiguration
     private var state: SELState
-    private let log: SELLogFile
+    private let journal: SELJournal
     private var reservation = SELReservation()
     private var partialAdd: SELPartialAdd?
     private let systemTime: () -> Int64
@@ -27,8 +28,7 @@ public final class SELStore {
         self.logger = logger
         self.systemTime = systemTime
         try AtomicFile.makeDirectory(directory)
-        let contents: SELLogFile.Contents
-        (log, contents) = try SELLogFile.load(path: directory + "/" + SELStore.fileName)
+        let (log, contents) = try SELLogFile.load(path: directory + "/" + SELStore.fileName)
         state = SELState()
         for record in contents.records { state.apply(record) }
 
@@ -45,10 +45,38 @@ public final class SELStore {
         if trimmed > 0 {
             logger.notice("SEL capacity lowered: dropped the oldest entries", metadata: ["dropped": "\(trimmed)"])
         }
-        if log.needsRewrite || trimmed > 0 || log.recordCount > compactionThreshold {
-            try log.rewrite(state.snapshot())
+        if log.needsRewrite || trimmed > 0 || log.recordCount > SELStore.compactionThreshold(capacity: configuration.capacity) {
+            try log.replace(with: SELLogFile.encode(state.snapshot()))
         }
+        journal = SELJournal(file: log, logger: logger)
+        journal.snapshot = { [unowned self] in self.state.snapshot() }
         logger.debug("SEL loaded", metadata: ["entries": "\(state.entries.count)", "path": "\(log.path)"])
+    }
+
+    // MARK: Durability
+
+    /// From now on, disk writes run on `executor` and changes are durable when `whenDurable`
+    /// says so. Call it on the owner's event loop, before any change.
+    public func writeInBackground(on executor: any SELWriteExecutor) {
+        journal.writeInBackground(on: executor)
+    }
+
+    /// How many changes have been made: a request that moved it must not be answered before
+    /// `whenDurable` runs.
+    public var changeCount: UInt64 { journal.made }
+
+    /// Whether every change made so far is on disk.
+    public var isDurable: Bool { journal.durable == journal.made }
+
+    /// Runs `action` once every change made so far is on disk (at once if it is); `false` if
+    /// writing it failed.
+    public func whenDurable(_ action: @escaping (Bool) -> Void) {
+        journal.whenDurable(action)
+    }
+
+    /// Retries a write that failed, from memory.
+    public func retryFailedWrite() {
+        journal.retryFailedWrite()
     }
 
     // MARK: Reading
@@ -197,26 +225,22 @@ public final class SELStore {
     // MARK: Persistence
 
     /// The log is compacted once it holds about twice what the SEL can.
-    private var compactionThreshold: Int { 2 * configuration.capacity + 8 }
+    private static func compactionThreshold(capacity: Int) -> Int { 2 * capacity + 8 }
 
-    /// Makes a change durable, then applies it: memory never runs ahead of the disk.
+    /// Hands a change to the journal, then applies it. Without a background writer it is on
+    /// disk first, and a failure refuses it; with one, `whenDurable` holds back whoever must
+    /// not learn of it before it is.
     private func commit(_ change: SELLogRecord, _ second: SELLogRecord? = nil) throws(CompletionCode) {
         do {
-            if log.needsRewrite { try log.rewrite(state.snapshot()) }
-            try log.append(change, second)
+            try journal.append(change, second)
         } catch {
-            logger.error("SEL change not saved", metadata: ["path": "\(log.path)", "error": "\(error)"])
+            logger.error("SEL change not saved", metadata: ["path": "\(journal.path)", "error": "\(error)"])
             throw .unspecified
         }
         state.apply(change)
         if let second { state.apply(second) }
-        if log.recordCount > compactionThreshold {
-            do {
-                try log.rewrite(state.snapshot())
-            } catch {
-                // The change itself is saved; the next one retries the rewrite first.
-                logger.error("SEL log not compacted", metadata: ["path": "\(log.path)", "error": "\(error)"])
-            }
+        if journal.recordsInFile > SELStore.compactionThreshold(capacity: configuration.capacity) {
+            journal.replace(with: state.snapshot())
         }
     }
 }
