@@ -12,6 +12,7 @@ run: deps-run build
 	.build/debug/ipmigod --simulate --state-dir .state/simulate
 
 test: deps-test
+	@scripts/fetch-ietf-mibs
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-swift-testing
 
