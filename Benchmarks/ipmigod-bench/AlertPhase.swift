@@ -8,7 +8,9 @@ import IPMICore
 /// source across its upper critical threshold; the BMC logs the event in the SEL, PEF's
 /// default filter and policy pick it up, and the PET sender sends SNMPv1 traps to receivers
 /// bound in this process on loopback. Measures event-to-trap latency, and the sustained trap
-/// rate to four destinations with Get Device ID latency on a second session meanwhile.
+/// rate to four destinations, driven by several sessions at once (each on its own sensor, as
+/// several sensors of a switch cross together), with Get Device ID latency on another session
+/// meanwhile.
 struct AlertPhase {
     static let assertRaw: UInt8 = 95
     static let deassertRaw: UInt8 = 50
@@ -16,6 +18,9 @@ struct AlertPhase {
     static let latencyCrossings = 2000
     static let warmUpCrossings = 20
     static let floodSeconds = 5.0
+    /// Sessions driving the flood at once, each crossing its own sensor ping-pong: their SEL
+    /// entries share fdatasyncs (group commit) as concurrent events on a switch do.
+    static let floodDrivers = 4
     static let probeRequests = 2000
 
     struct Result {
@@ -61,7 +66,8 @@ struct AlertPhase {
                        trapAfterReplyMedianMicroseconds) + us(fdatasyncFloor),
                 "  traps missed \(missedTraps), datagrams that were not SNMPv1 traps \(nonTraps)",
                 "  target p99 < 2 ms: " + (allLatency.p99Microseconds < 2000 && missedTraps == 0 ? "met" : "missed"),
-                String(format: "Sustained alerts, 4 destinations, one session crossing as fast as it can for %.1f s:", floodSeconds),
+                String(format: "Sustained alerts, 4 destinations, %d sessions each crossing its own sensor as fast as it can for %.1f s:",
+                       floodDrivers, floodSeconds),
                 String(format: "  %d crossings (%.0f/s), %d traps received in the window: %.0f traps/s",
                        floodCrossings, crossingsPerSecond, trapsInWindow, trapsPerSecond),
                 String(format: "  %d of %d expected traps received in all (%.2f s to drain after the window); per receiver %@",
@@ -118,7 +124,6 @@ struct AlertPhase {
         defer { receivers.forEach { $0.stop() } }
         let daemon = try Daemon(executable: executable, suites: [3], extraConfig: config(ports: receivers.map(\.port)))
         defer { daemon.stop() }
-        var driver = try ConsoleSession(suite: suite, socket: UDPSocket(port: daemon.port))
         var probe = try ConsoleSession(suite: suite, socket: UDPSocket(port: daemon.port))
         progress("alerting: Get Device ID × \(probeRequests) idle, for comparison")
         for _ in 0..<100 { try probe.getDeviceID() }
@@ -129,17 +134,20 @@ struct AlertPhase {
             idle.append(monotonicNanoseconds() - start)
         }
 
-        progress("alerting: crossings as fast as possible for \(floodSeconds) s to 4 destinations, Get Device ID meanwhile")
-        let prober = Prober(session: probe)
+        progress("alerting: \(floodDrivers) sessions crossing as fast as possible for \(floodSeconds) s to 4 destinations, Get Device ID meanwhile")
+        let prober = SessionLoop(session: probe) { session, _ in try session.getDeviceID() }
+        let drivers = try (1...floodDrivers).map { sensor in
+            SessionLoop(session: try ConsoleSession(suite: suite, socket: UDPSocket(port: daemon.port))) { session, iteration in
+                try session.setSensorReading(sensor: UInt8(sensor), raw: iteration % 2 == 0 ? assertRaw : deassertRaw)
+            }
+        }
         let baseline = receivers.map(\.count)
         let windowStart = monotonicNanoseconds()
-        let windowEnd = windowStart + UInt64(floodSeconds * 1e9)
         prober.start()
+        drivers.forEach { $0.start() }
+        usleep(UInt32(floodSeconds * 1e6))
         var crossings = 0
-        while monotonicNanoseconds() < windowEnd {
-            try driver.setSensorReading(sensor: 1, raw: crossings % 2 == 0 ? assertRaw : deassertRaw)
-            crossings += 1
-        }
+        for driver in drivers { crossings += try driver.stop().count }
         let windowStop = monotonicNanoseconds()
         let probed = try prober.stop()
         let windowSeconds = Double(windowStop - windowStart) / 1e9
@@ -155,9 +163,10 @@ struct AlertPhase {
         }
         let inWindow = receivers.map { $0.arrivals().filter { $0 >= windowStart && $0 <= windowStop }.count }.reduce(0, +)
         let perReceiver = zip(receivers, baseline).map { $0.count - $1 }
-        try driver.close()
-        var closing = prober.session
-        try closing.close()
+        for loop in drivers + [prober] {
+            var closing = loop.session
+            try closing.close()
+        }
 
         return Result(assertionLatency: LatencySummary(nanoseconds: assertions), allLatency: LatencySummary(nanoseconds: all),
                       setReadingLatency: LatencySummary(nanoseconds: replies),
@@ -190,16 +199,22 @@ struct AlertPhase {
         return LatencySummary(nanoseconds: samples)
     }
 
-    /// One temperature sensor with no source, so only Set Sensor Reading moves it; a SEL that
-    /// overwrites when full (every crossing logs an entry); a destination per receiver port.
+    /// Temperature sensors with no source (numbers 1, 2, ...), so only Set Sensor Reading moves
+    /// them; a SEL that overwrites when full (every crossing logs an entry); a destination per
+    /// receiver port.
     static func config(ports: [UInt16]) -> String {
         let destinations = ports.enumerated().map { index, port in
             "    - { selector: \(index + 1), address: 127.0.0.1, port: \(port), version: v1 }"
         }
+        let sensors = (1...floodDrivers).map { number in
+            "  - { name: Bench Temp \(number), number: \(number), type: temperature, thresholds: { uc: 90 }, hysteresis: { positive: 2, negative: 2 } }"
+        }
         return """
             sel: { capacity: 4096, when_full: overwrite }
             sensors:
-              - { name: Bench Temp, type: temperature, thresholds: { uc: 90 }, hysteresis: { positive: 2, negative: 2 } }
+
+            """ + sensors.joined(separator: "\n") + """
+
             lan:
               ip_address: 127.0.0.9
               alert_destinations:
@@ -208,23 +223,27 @@ struct AlertPhase {
     }
 }
 
-/// Get Device ID in a loop on its own thread, each request timed, until stopped.
-private final class Prober: @unchecked Sendable {
+/// One session's requests in a loop on its own thread, each timed, until stopped.
+private final class SessionLoop: @unchecked Sendable {
     private(set) var session: ConsoleSession
+    private let body: (inout ConsoleSession, Int) throws -> Void
     private let lock = NSLock()
     private var stopping = false
     private var latencies: [UInt64] = []
     private var failure: (any Error)?
     private let done = DispatchSemaphore(value: 0)
 
-    init(session: ConsoleSession) { self.session = session }
+    init(session: ConsoleSession, body: @escaping (inout ConsoleSession, Int) throws -> Void) {
+        self.session = session
+        self.body = body
+    }
 
     func start() {
         latencies.reserveCapacity(200_000)
         let thread = Thread { [self] in
             while !lock.withLock({ stopping }) {
                 let start = monotonicNanoseconds()
-                do { try session.getDeviceID() } catch { failure = error; break }
+                do { try body(&session, latencies.count) } catch { failure = error; break }
                 latencies.append(monotonicNanoseconds() - start)
             }
             done.signal()
