@@ -62,9 +62,14 @@ void *ipmigod_session_open_community(const char *peer, long version, const char 
     return snmp_sess_open(&session);
 }
 
-void *ipmigod_session_open_v3(const char *peer, const char *user, const char *auth_passphrase,
-                              const char *priv_passphrase, const uint8_t *engine_id, size_t engine_id_length,
+void *ipmigod_session_open_v3(const char *peer, const char *user,
+                              const uint8_t *auth_ku, size_t auth_ku_length,
+                              const uint8_t *priv_ku, size_t priv_ku_length,
+                              const uint8_t *engine_id, size_t engine_id_length,
                               long timeout_us, netsnmp_callback callback, void *magic) {
+    if (auth_ku_length > USM_AUTH_KU_LEN || priv_ku_length > USM_PRIV_KU_LEN) {
+        return NULL;
+    }
     netsnmp_session session;
     base_session(&session, peer, SNMP_VERSION_3, timeout_us, callback, magic);
     session.securityName = (char *)user;
@@ -72,24 +77,21 @@ void *ipmigod_session_open_v3(const char *peer, const char *user, const char *au
     session.securityLevel = SNMP_SEC_LEVEL_AUTHPRIV;
     session.securityAuthProto = usmHMACSHA1AuthProtocol;
     session.securityAuthProtoLen = OID_LENGTH(usmHMACSHA1AuthProtocol);
-    session.securityAuthKeyLen = USM_AUTH_KU_LEN;
-    if (generate_Ku(session.securityAuthProto, session.securityAuthProtoLen, (const u_char *)auth_passphrase,
-                    strlen(auth_passphrase), session.securityAuthKey, &session.securityAuthKeyLen) != SNMPERR_SUCCESS) {
-        return NULL;
-    }
+    memcpy(session.securityAuthKey, auth_ku, auth_ku_length);
+    session.securityAuthKeyLen = auth_ku_length;
     session.securityPrivProto = usmAESPrivProtocol;
     session.securityPrivProtoLen = OID_LENGTH(usmAESPrivProtocol);
-    session.securityPrivKeyLen = USM_PRIV_KU_LEN;
-    // Both keys come from the auth hash (RFC 3414 / 3826 key localisation).
-    if (generate_Ku(session.securityAuthProto, session.securityAuthProtoLen, (const u_char *)priv_passphrase,
-                    strlen(priv_passphrase), session.securityPrivKey, &session.securityPrivKeyLen) != SNMPERR_SUCCESS) {
-        return NULL;
-    }
+    memcpy(session.securityPrivKey, priv_ku, priv_ku_length);
+    session.securityPrivKeyLen = priv_ku_length;
     if (engine_id_length > 0) {
         session.securityEngineID = (u_char *)engine_id;
         session.securityEngineIDLen = engine_id_length;
         session.contextEngineID = (u_char *)engine_id;
         session.contextEngineIDLen = engine_id_length;
+    } else {
+        // Discover the receiver's engine ID now rather than inside the first send, so
+        // that the caller knows it (and can key the USM entry) before anything goes out.
+        session.flags &= ~SNMP_FLAGS_DONT_PROBE;
     }
     return snmp_sess_open(&session);
 }

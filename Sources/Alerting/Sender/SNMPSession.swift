@@ -1,5 +1,8 @@
 import CNetSNMP
 import IPMICore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One net-snmp single-session-API session to one destination. Confined to the sender
 /// thread: net-snmp sessions are not safe to share between threads.
@@ -15,6 +18,9 @@ final class SNMPSession {
     let version: AlertDestination.SNMPVersion
     private var handle: UnsafeMutableRawPointer?
     private let onResponse: ResponseHandler
+    /// SNMPv3: this destination's keys, put into net-snmp's USM table before each use.
+    private var keys: USMKeys?
+    private var keyFailure: String?
 
     private static let sysUpTime: [oid] = [1, 3, 6, 1, 2, 1, 1, 3, 0]
     private static let snmpTrapOID: [oid] = [1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0]
@@ -43,14 +49,21 @@ final class SNMPSession {
             handle = ipmigod_session_open_community(peer, Int(snmpVersion), community, timeout, callback, magic)
         case .v3:
             guard let credentials = destination.v3 else { throw OpenFailed(description: "SNMPv3 destination without credentials") }
+            let keys = try USMKeys(credentials)
             // An INFORM discovers the receiver's engine; a trap is sent from ours.
             let ownEngine = destination.isAcknowledged ? [] : engineID
             handle = ownEngine.withUnsafeBufferPointer { engine in
-                ipmigod_session_open_v3(peer, credentials.user, credentials.authPassphrase, credentials.privPassphrase,
+                ipmigod_session_open_v3(peer, credentials.user, keys.authMasterKey, keys.authMasterKey.count,
+                                        keys.privMasterKey, keys.privMasterKey.count,
                                         engine.baseAddress, engine.count, timeout, callback, magic)
             }
+            self.keys = keys
         }
         guard handle != nil else { throw OpenFailed(description: "cannot open an SNMP session to \(peer)") }
+        if version == .v3 && securityEngineID.isEmpty {
+            close()
+            throw OpenFailed(description: "no SNMPv3 engine ID for \(peer)")
+        }
     }
 
     deinit { close() }
@@ -62,18 +75,47 @@ final class SNMPSession {
 
     var fileDescriptor: Int32 { handle.map { ipmigod_session_fd($0) } ?? -1 }
 
-    func read() { if let handle { ipmigod_session_read(handle) } }
+    /// Reads a response (an INFORM's, checked and decrypted with this destination's keys).
+    func read() {
+        guard let handle else { return }
+        // Read even without the keys in place: the message is then refused, not left waiting.
+        _ = useOwnKeys()
+        ipmigod_session_read(handle)
+    }
+    /// Builds nothing: net-snmp makes no retries of its own here (the sender schedules them).
     func expire() { if let handle { ipmigod_session_timeout(handle) } }
 
     var lastError: String {
+        if let keyFailure { return keyFailure }
         guard let handle else { return "session closed" }
         return String(cString: ipmigod_session_error(handle))
+    }
+
+    /// The engine this session's SNMPv3 messages are keyed for: ours for a trap, the
+    /// receiver's (discovered when the session opened) for an INFORM.
+    private var securityEngineID: [UInt8] {
+        guard let handle, let session = snmp_sess_session(handle), let engine = session.pointee.securityEngineID else { return [] }
+        return Array(UnsafeBufferPointer(start: engine, count: session.pointee.securityEngineIDLen))
+    }
+
+    /// net-snmp keys every SNMPv3 message it builds or checks from its one process-wide USM
+    /// table, by (security engine ID, user name), never from the session; and it fills an
+    /// entry only when it creates it. Destinations with one user name but different
+    /// passphrases share an entry whenever they share the engine: every trap destination
+    /// (our engine), and INFORM destinations whose receivers have one engine ID. So before
+    /// each call that may build or check one of this session's messages, the entry gets
+    /// this destination's keys. Sessions live on the sender thread alone, so no other
+    /// session's message comes between. False (and `lastError` says why) when it cannot.
+    private func useOwnKeys() -> Bool {
+        guard keys != nil else { return true }
+        keyFailure = keys?.install(engineID: securityEngineID)
+        return keyFailure == nil
     }
 
     /// Sends the trap: an SNMPv1 Trap-PDU, or the RFC 3584 SNMPv2 form as a trap or, when
     /// `inform` is set, an INFORM. Returns the request ID (to match the response), or nil.
     func send(_ trap: PlatformEventTrap, inform: Bool, agentAddress: [UInt8], uptime: UInt32) -> Int32? {
-        guard let handle else { return nil }
+        guard let handle, useOwnKeys() else { return nil }
         let pdu: UnsafeMutablePointer<netsnmp_pdu>
         if version == .v1 {
             pdu = snmp_pdu_create(ipmigod_SNMP_MSG_TRAP)
@@ -94,5 +136,92 @@ final class SNMPSession {
         }
         let requestID = ipmigod_session_send(handle, pdu)
         return requestID == 0 ? nil : requestID
+    }
+}
+
+/// An SNMPv3 user's keys for HMAC-SHA1-96 authentication and AES-128 privacy.
+struct USMKeys {
+    let user: String
+    /// Ku: each passphrase through RFC 3414's password-to-key with SHA-1; engine-independent.
+    let authMasterKey: [UInt8]
+    let privMasterKey: [UInt8]
+    /// Kul: the master keys localized to `localizedEngineID` (RFC 3414 A.2.2; RFC 3826 takes
+    /// the AES key from the privacy Kul, localized with the authentication hash).
+    private var localizedEngineID: [UInt8] = []
+    private var authKey: [UInt8] = []
+    private var privKey: [UInt8] = []
+
+    init(_ credentials: AlertDestination.V3Credentials) throws {
+        user = credentials.user
+        authMasterKey = try Self.masterKey(credentials.authPassphrase)
+        privMasterKey = try Self.masterKey(credentials.privPassphrase)
+    }
+
+    /// Puts these keys, localized to `engineID`, into net-snmp's USM entry for (`engineID`,
+    /// user), which the session created when it opened (with SHA-1 and AES-128, like every
+    /// entry of this process). Returns why not when it cannot.
+    mutating func install(engineID: [UInt8]) -> String? {
+        guard !engineID.isEmpty else { return "no SNMPv3 engine ID to key \(user) for" }
+        if engineID != localizedEngineID {
+            guard let auth = Self.localize(authMasterKey, to: engineID),
+                  let priv = Self.localize(privMasterKey, to: engineID) else {
+                return "cannot localize the SNMPv3 keys of \(user)"
+            }
+            (localizedEngineID, authKey, privKey) = (engineID, auth, priv)
+        }
+        guard let entry = usm_get_user(engineID, engineID.count, user) else {
+            return "no SNMPv3 user \(user) for the session's engine"
+        }
+        guard let auth = Self.store(authKey, in: entry.pointee.authKey, length: entry.pointee.authKeyLen) else {
+            return "out of memory"
+        }
+        entry.pointee.authKey = auth
+        entry.pointee.authKeyLen = authKey.count
+        guard let priv = Self.store(privKey, in: entry.pointee.privKey, length: entry.pointee.privKeyLen) else {
+            return "out of memory"
+        }
+        entry.pointee.privKey = priv
+        entry.pointee.privKeyLen = privKey.count
+        return nil
+    }
+
+    private static func masterKey(_ passphrase: String) throws -> [UInt8] {
+        var protocolLength = 0
+        let hash = ipmigod_usm_hmac_sha1_auth_protocol(&protocolLength)
+        var key = [UInt8](repeating: 0, count: Int(USM_AUTH_KU_LEN))
+        var length = key.count
+        let bytes = Array(passphrase.utf8)
+        guard generate_Ku(hash, u_int(protocolLength), bytes, bytes.count, &key, &length) == SNMPERR_SUCCESS else {
+            throw SNMPSession.OpenFailed(description: "cannot derive an SNMPv3 key (passphrases need 8 characters or more)")
+        }
+        return Array(key.prefix(length))
+    }
+
+    private static func localize(_ masterKey: [UInt8], to engineID: [UInt8]) -> [UInt8]? {
+        var protocolLength = 0
+        let hash = ipmigod_usm_hmac_sha1_auth_protocol(&protocolLength)
+        var key = [UInt8](repeating: 0, count: Int(USM_LENGTH_KU_HASHBLOCK))
+        var length = key.count
+        let status = generate_kul(hash, u_int(protocolLength), engineID, engineID.count, masterKey, masterKey.count,
+                                  &key, &length)
+        guard status == SNMPERR_SUCCESS else { return nil }
+        return Array(key.prefix(length))
+    }
+
+    /// `key` in `buffer` (net-snmp's, malloc'd) when it is the right size, else in a new
+    /// one (the old one wiped and freed); nil when out of memory.
+    private static func store(_ key: [UInt8], in buffer: UnsafeMutablePointer<u_char>?,
+                              length: Int) -> UnsafeMutablePointer<u_char>? {
+        var target = buffer
+        if buffer == nil || length != key.count {
+            guard let fresh = malloc(key.count) else { return nil }
+            if let buffer {
+                memset(buffer, 0, length)
+                free(buffer)
+            }
+            target = fresh.assumingMemoryBound(to: u_char.self)
+        }
+        target?.update(from: key, count: key.count)
+        return target
     }
 }

@@ -4,7 +4,7 @@
 // macros that Swift cannot import, and its protocol OIDs are mutable globals that
 // Swift 6 rejects as not concurrency-safe; this header turns them into plain
 // constants and functions. Session setup lives here too: it is mostly C struct
-// plumbing (strings the library keeps pointers to, key derivation buffers).
+// plumbing (strings the library keeps pointers to, fixed-size key buffers).
 #ifndef IPMIGOD_CNETSNMP_H
 #define IPMIGOD_CNETSNMP_H
 
@@ -49,11 +49,16 @@ const oid *ipmigod_usm_aes_priv_protocol(size_t *length);
 void *ipmigod_session_open_community(const char *peer, long version, const char *community,
                                      long timeout_us, netsnmp_callback callback, void *magic);
 
-/// The same for SNMPv3 authPriv with HMAC-SHA1-96 and AES-128. A non-empty
-/// `engine_id` makes this end the authoritative engine (what a trap needs); an empty
-/// one discovers the receiver's (what an INFORM needs; this blocks for the probe).
-void *ipmigod_session_open_v3(const char *peer, const char *user, const char *auth_passphrase,
-                              const char *priv_passphrase, const uint8_t *engine_id, size_t engine_id_length,
+/// The same for SNMPv3 authPriv with HMAC-SHA1-96 and AES-128, from the user's master
+/// keys (Ku, RFC 3414 password-to-key with SHA-1; at most 64 bytes each). A non-empty
+/// `engine_id` makes this end the authoritative engine (what a trap needs); an empty one
+/// discovers the receiver's now (what an INFORM needs; this blocks for the probe). The
+/// session's security engine ID is then in snmp_sess_session(session)->securityEngineID.
+/// Returns NULL on failure, a failed probe included.
+void *ipmigod_session_open_v3(const char *peer, const char *user,
+                              const uint8_t *auth_ku, size_t auth_ku_length,
+                              const uint8_t *priv_ku, size_t priv_ku_length,
+                              const uint8_t *engine_id, size_t engine_id_length,
                               long timeout_us, netsnmp_callback callback, void *magic);
 
 /// SNMPv1 Trap-PDU fields: enterprise, agent-addr (4 bytes, network order), generic 6,
