@@ -127,6 +127,26 @@ final class PETTrapTests: XCTestCase {
         XCTAssertLessThan(elapsed, 4.5)
     }
 
+    /// A receiver that comes back while an INFORM is being retried gets it once: the first retry
+    /// it hears is answered, and the retries stop there.
+    func testReceiverBackDuringRetriesGetsTheAlertOnce() throws {
+        let sender = makeSender()
+        let port = UDPSocket.freePort()
+        let trap = upperCritical(sequence: 77)
+        sender.send(trap, to: destination(8, port: port, version: .v2c, acknowledged: true, ackTimeout: 1, retries: 6))
+        XCTAssertTrue(waitFor(3) { sender.counters(for: 8).retried >= 1 }, "\(sender.counters(for: 8))")
+        let receiver = try TrapReceiver(folder: folder, port: port)
+        defer { receiver.stop() }
+        XCTAssertTrue(waitFor(4) { sender.counters(for: 8).acknowledged == 1 }, "\(sender.counters(for: 8))\n\(receiver.output)")
+        sleep(3) // three more ack timeouts: nothing more may arrive
+        XCTAssertEqual(receiver.traps.count, 1, receiver.output)
+        XCTAssertEqual(receiver.traps.first?.payload, trap.payload, "the same PET, sequence number included")
+        let counts = sender.counters(for: 8)
+        XCTAssertEqual(counts.acknowledged, 1)
+        XCTAssertEqual(counts.failed, 0)
+        XCTAssertLessThan(counts.retried, 6)
+    }
+
     /// An acknowledged SNMPv1 destination: the same trap (same sequence number) every
     /// ackTimeout until a PET Acknowledge names its sequence number.
     func testV1RetransmitsUntilPETAcknowledge() throws {
