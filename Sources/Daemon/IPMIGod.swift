@@ -64,20 +64,8 @@ struct Serve: AsyncParsableCommand {
             throw ExitCode(78) // EX_CONFIG
         }
         if !listen.isEmpty { configuration.listen = listen.compactMap(ListenAddress.init) }
-        if let name = configuration.bmc.lan.interface {
-            // A switch's management address belongs to the system; a missing interface (not up
-            // yet at boot) leaves the addresses unknown rather than stopping the BMC.
-            do {
-                let interface = try NetworkInterface.read(name)
-                configuration.bmc.lan.ipAddress = interface.ipv4
-                configuration.bmc.lan.subnetMask = interface.netmask
-                configuration.bmc.lan.macAddress = interface.mac
-                configuration.bmc.lan.defaultGateway = interface.gateway
-                configuration.bmc.lan.defaultGatewayMAC = interface.gatewayMAC
-            } catch {
-                logger.warning("lan.interface: \(error); LAN addresses unknown")
-            }
-        }
+        // lan.interface: the server's InterfaceWatcher reads the management interface at start
+        // and every few seconds after; a missing one (not up yet at boot) does not stop the BMC.
         if let stateDir { configuration.bmc.stateDirectory = stateDir }
 
         do {

@@ -95,5 +95,126 @@ final class LANConfigTests: XCTestCase {
         XCTAssertTrue(print.stdout.contains("IP Address              : 127.0.0.1\n"), "\(print)")
         XCTAssertTrue(print.stdout.contains("Subnet Mask             : 255.0.0.0\n"), "\(print)")
         XCTAssertTrue(print.stdout.contains("MAC Address             : 00:00:00:00:00:00\n"), "\(print)")
+        XCTAssertTrue(print.stdout.contains("IP Address Source       : Static Address\n"), "\(print)")
+    }
+
+    /// The host owns the addresses of its management interface: the BMC refuses to change
+    /// them (0x82, read-only), and says so to ipmitool. Without an interface they are settable.
+    func testInterfaceAddressesAreReadOnly() throws {
+        let daemon = try Daemon(Daemon.Options(extraConfig: "lan: { interface: lo }"))
+        for arguments in [["ipaddr", "192.0.2.99"], ["netmask", "255.255.255.0"], ["macaddr", "02:00:00:00:00:99"],
+                          ["defgw", "ipaddr", "192.0.2.1"], ["defgw", "macaddr", "02:00:00:00:00:fe"], ["ipsrc", "dhcp"]] {
+            let set = try daemon.ipmitool(["lan", "set", "1"] + arguments)
+            XCTAssertNotEqual(set.status, 0, "lan set 1 \(arguments.joined(separator: " ")): \(set)")
+        }
+        let raw = try daemon.ipmitool(["raw", "0x0c", "0x01", "0x01", "0x03", "192", "0", "2", "99"])
+        XCTAssertTrue(raw.stderr.contains("rsp=0x82"), "\(raw)")
+        let print = try daemon.ipmitool(["lan", "print", "1"])
+        XCTAssertTrue(print.stdout.contains("IP Address              : 127.0.0.1\n"), "\(print)")
+        XCTAssertTrue(print.stdout.contains("IP Address Source       : Static Address\n"), "\(print)")
+        XCTAssertAnswered(try daemon.ipmitool(["lan", "set", "1", "snmp", "stillsettable"]))
+
+        let simulated = try Daemon(Daemon.Options(extraConfig: LANConfigTests.lanConfig))
+        XCTAssertAnswered(try simulated.ipmitool(["lan", "set", "1", "ipaddr", "192.0.2.99"]))
+        let after = try simulated.ipmitool(["lan", "print", "1"])
+        XCTAssertTrue(after.stdout.contains("IP Address              : 192.0.2.99\n"), "\(after)")
+    }
+
+    /// DHCP or an operator changes the switch's management address: `lan print` follows
+    /// within the daemon's refresh interval. In a private network namespace with a veth pair,
+    /// so the host's network is never touched.
+    func testAddressesFollowTheInterface() throws {
+        let namespace = try makeNetworkNamespace()
+        try ip(namespace, ["link", "add", "v0", "type", "veth", "peer", "name", "v1"])
+        try ip(namespace, ["link", "set", "v0", "address", "02:00:00:00:00:10"])
+        try ip(namespace, ["addr", "add", "192.0.2.10/24", "dev", "v0"])
+        try ip(namespace, ["link", "set", "v0", "up"])
+        try ip(namespace, ["link", "set", "v1", "up"])
+        try ip(namespace, ["route", "add", "default", "via", "192.0.2.1", "dev", "v0"])
+        try ip(namespace, ["neigh", "replace", "192.0.2.1", "lladdr", "02:00:00:00:00:01", "dev", "v0", "nud", "permanent"])
+
+        let daemon = try Daemon(Daemon.Options(extraConfig: "lan: { interface: v0 }", networkNamespace: namespace))
+        addTeardownBlock { _ = daemon.stop() } // before the namespace goes
+        // ip netns exec execs the daemon: the pid the harness signals is the daemon's own.
+        let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(daemon.pid)/exe")
+        XCTAssertEqual(URL(fileURLWithPath: executable).lastPathComponent, "ipmigod")
+
+        let before = try daemon.ipmitool(["lan", "print", "1"])
+        XCTAssertAnswered(before)
+        for line in ["IP Address              : 192.0.2.10", "Subnet Mask             : 255.255.255.0",
+                     "MAC Address             : 02:00:00:00:00:10", "Default Gateway IP      : 192.0.2.1",
+                     "Default Gateway MAC     : 02:00:00:00:00:01"] {
+            XCTAssertTrue(before.stdout.contains(line + "\n"), "missing \"\(line)\" in \(before)")
+        }
+        XCTAssertNotEqual(try daemon.ipmitool(["lan", "set", "1", "ipaddr", "192.0.2.99"]).status, 0)
+
+        try ip(namespace, ["addr", "flush", "dev", "v0"])
+        try ip(namespace, ["link", "set", "v0", "address", "02:00:00:00:00:20"])
+        try ip(namespace, ["addr", "add", "192.0.2.20/25", "dev", "v0"])
+        try ip(namespace, ["route", "replace", "default", "via", "192.0.2.126", "dev", "v0"])
+        try ip(namespace, ["neigh", "replace", "192.0.2.126", "lladdr", "02:00:00:00:00:7e", "dev", "v0", "nud", "permanent"])
+        let after = try waitForLANPrint(daemon, showing: "IP Address              : 192.0.2.20\n")
+        for line in ["Subnet Mask             : 255.255.255.128", "MAC Address             : 02:00:00:00:00:20",
+                     "Default Gateway IP      : 192.0.2.126", "Default Gateway MAC     : 02:00:00:00:00:7e",
+                     "IP Address Source       : Static Address"] {
+            XCTAssertTrue(after.stdout.contains(line + "\n"), "missing \"\(line)\" in \(after)")
+        }
+        // Logged once, old -> new.
+        XCTAssertEqual(daemon.log.components(separatedBy: "IP address 192.0.2.10 -> 192.0.2.20").count, 2, daemon.log)
+    }
+
+    /// At boot the management interface may not exist yet: the daemon starts anyway, with
+    /// unknown addresses, and takes the interface's once it appears.
+    func testMissingInterfaceIsTakenWhenItAppears() throws {
+        let namespace = try makeNetworkNamespace()
+        let daemon = try Daemon(Daemon.Options(extraConfig: "lan: { interface: v0 }", networkNamespace: namespace))
+        addTeardownBlock { _ = daemon.stop() }
+        let missing = try daemon.ipmitool(["lan", "print", "1"])
+        XCTAssertAnswered(missing)
+        XCTAssertTrue(missing.stdout.contains("IP Address              : 0.0.0.0\n"), "\(missing)")
+        XCTAssertTrue(daemon.log.contains("no network interface named v0"), daemon.log)
+
+        try ip(namespace, ["link", "add", "v0", "type", "veth", "peer", "name", "v1"])
+        try ip(namespace, ["addr", "add", "192.0.2.10/24", "dev", "v0"])
+        let appeared = try waitForLANPrint(daemon, showing: "IP Address              : 192.0.2.10\n")
+        XCTAssertTrue(appeared.stdout.contains("Subnet Mask             : 255.255.255.0\n"), "\(appeared)")
+        XCTAssertTrue(daemon.isRunning)
+    }
+
+    // MARK: Network namespaces
+
+    /// A fresh network namespace with only lo (up), deleted when the test ends, pass or fail.
+    /// Skips the test where namespaces cannot be made (not root, no CAP_SYS_ADMIN).
+    private func makeNetworkNamespace() throws -> String {
+        guard getuid() == 0 else { throw XCTSkip("network namespace tests need root (ip netns add)") }
+        let name = "ipmigod-it-\(getpid())-\(UUID().uuidString.prefix(8))"
+        let added = try runTool("ip", ["netns", "add", name])
+        guard added.status == 0 else { throw XCTSkip("ip netns add failed, no network namespaces here: \(added.stderr)") }
+        addTeardownBlock { _ = try? runTool("ip", ["netns", "delete", name]) }
+        let entered = try runTool("ip", ["netns", "exec", name, "true"])
+        guard entered.status == 0 else { throw XCTSkip("ip netns exec failed (no mount namespaces?): \(entered.stderr)") }
+        try ip(name, ["link", "set", "lo", "up"])
+        return name
+    }
+
+    private struct CommandFailed: Error, CustomStringConvertible { var description: String }
+
+    private func ip(_ namespace: String, _ arguments: [String]) throws {
+        let result = try runTool("ip", ["-n", namespace] + arguments)
+        guard result.status == 0 else { throw CommandFailed(description: "ip \(arguments.joined(separator: " ")): \(result)") }
+    }
+
+    /// `lan print 1` until it shows `line`: within the daemon's 5 s refresh plus a margin.
+    private func waitForLANPrint(_ daemon: Daemon, showing line: String, file: StaticString = #filePath,
+                                 line assertLine: UInt = #line) throws -> ToolResult {
+        let deadline = Date().addingTimeInterval(5 + 5)
+        var result = try daemon.ipmitool(["lan", "print", "1"])
+        while !result.stdout.contains(line) && Date() < deadline {
+            usleep(250_000)
+            result = try daemon.ipmitool(["lan", "print", "1"])
+        }
+        XCTAssertTrue(result.stdout.contains(line), "still no \"\(line)\" after 10 s: \(result)\n\(daemon.log)",
+                      file: file, line: assertLine)
+        return result
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import IPMICore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,6 +14,12 @@ struct NetworkInterface {
     var mac: [UInt8] = [0, 0, 0, 0, 0, 0]
     var gateway: [UInt8] = [0, 0, 0, 0]
     var gatewayMAC: [UInt8] = [0, 0, 0, 0, 0, 0]
+
+    /// LAN parameters 3, 5, 6, 12 and 13 as they should read now.
+    var addresses: LANInterfaceAddresses {
+        LANInterfaceAddresses(ipAddress: ipv4, subnetMask: netmask, macAddress: mac, defaultGateway: gateway,
+                              defaultGatewayMAC: gatewayMAC)
+    }
 
     struct NotFound: Error, CustomStringConvertible {
         var name: String

@@ -60,6 +60,10 @@ final class IPMIServer: Sendable {
                 return sender
             }.get()
             startedSender = sender
+            if let name = bmcConfiguration.lan.interface {
+                // Before the first request: the interface's addresses, then every few seconds.
+                try await InterfaceWatcher.start(interface: name, loop: pollerGroup.next(), bmc: bmc, logger: logger)
+            }
             var channels: [any Channel] = []
             for address in configuration.listen {
                 var bootstrap = DatagramBootstrap(group: loop)

@@ -17,6 +17,9 @@ final class Daemon {
         var extraConfig = ""
         /// More listen addresses; "PORT" stands for the daemon's port.
         var extraListen: [String] = []
+        /// Run the daemon and its clients inside this network namespace (`ip netns exec`);
+        /// nil for the test's own.
+        var networkNamespace: String? = nil
     }
 
     static let guid = "5ec7a1e0-1d2b-4c3d-9e4f-0123456789ab"
@@ -24,6 +27,7 @@ final class Daemon {
     let folder: URL
     let port: Int
     let configPath: String
+    let networkNamespace: String?
     var stateDirectory: String { folder.appendingPathComponent("state").path }
     var logPath: String { folder.appendingPathComponent("daemon.log").path }
     private var process: Process?
@@ -40,6 +44,7 @@ final class Daemon {
         self.folder = folder ?? FileManager.default.temporaryDirectory.appendingPathComponent("ipmigod-it-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: self.folder, withIntermediateDirectories: true)
         port = UDPSocket.freePort()
+        networkNamespace = options.networkNamespace
         configPath = self.folder.appendingPathComponent("ipmigod.yaml").path
         let listen = (["127.0.0.1:\(port)"] + options.extraListen.map { $0.replacingOccurrences(of: "PORT", with: String(port)) }).map { "\"\($0)\"" }.joined(separator: ", ")
         let suites = options.suites.map { "{ id: \($0), max_privilege: administrator }" }.joined(separator: ", ")
@@ -77,6 +82,12 @@ final class Daemon {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Daemon.binary)
         process.arguments = ["--config", configPath, "--log-level", "info"]
+        if let networkNamespace {
+            // ip netns exec execs the daemon (no fork), so the process's pid is the daemon's.
+            process.executableURL = URL(fileURLWithPath: try which("ip"))
+            process.arguments = ["netns", "exec", networkNamespace, Daemon.binary] + (process.arguments ?? [])
+        }
+        let startsLogged = self.log.components(separatedBy: "ipmigod started").count
         FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         log.seekToEndOfFile()
@@ -86,6 +97,15 @@ final class Daemon {
         try process.run()
         self.process = process
         let deadline = Date().addingTimeInterval(15)
+        if networkNamespace != nil {
+            // The daemon's loopback is not the test's: wait for it to say it has started.
+            while Date() < deadline {
+                guard process.isRunning else { throw DaemonFailed(log: self.log) }
+                if self.log.components(separatedBy: "ipmigod started").count > startsLogged { return }
+                usleep(20_000)
+            }
+            throw DaemonFailed(log: self.log)
+        }
         let socket = UDPSocket(port: port, receiveTimeout: 0.1)
         while Date() < deadline {
             guard process.isRunning else { throw DaemonFailed(log: self.log) }
@@ -126,12 +146,18 @@ final class Daemon {
                   password: String = "admin", extra: [String] = [], timeout: TimeInterval = 30) throws -> ToolResult {
         var arguments = ["-I", interface, "-H", "127.0.0.1", "-p", String(port), "-U", user, "-P", password]
         if let cipher { arguments += ["-C", String(cipher)] }
-        return try runTool("ipmitool", arguments + extra + command, timeout: timeout)
+        return try runClient("ipmitool", arguments + extra + command, timeout: timeout)
     }
 
     func freeipmi(_ tool: String, _ arguments: [String], driver: String = "LAN_2_0", user: String = "admin",
                   password: String = "admin", timeout: TimeInterval = 30) throws -> ToolResult {
-        try runTool(tool, ["-h", "127.0.0.1:\(port)", "-u", user, "-p", password, "-D", driver] + arguments, timeout: timeout)
+        try runClient(tool, ["-h", "127.0.0.1:\(port)", "-u", user, "-p", password, "-D", driver] + arguments, timeout: timeout)
+    }
+
+    /// A client run where the daemon's loopback is: in its network namespace, if it has one.
+    private func runClient(_ tool: String, _ arguments: [String], timeout: TimeInterval) throws -> ToolResult {
+        guard let networkNamespace else { return try runTool(tool, arguments, timeout: timeout) }
+        return try runTool("ip", ["netns", "exec", networkNamespace, try which(tool)] + arguments, timeout: timeout)
     }
 }
 

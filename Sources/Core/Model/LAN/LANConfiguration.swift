@@ -7,8 +7,9 @@ public struct LANConfiguration: Sendable, Equatable {
         case unspecified = 0, `static` = 1, dhcp = 2, bios = 3, other = 4
     }
 
-    /// On a switch: the management interface whose address, netmask, MAC and default gateway
-    /// the daemon reads at start (parameters 3 to 7 and 12 to 13) instead of the values below.
+    /// On a switch: the management interface whose address, netmask, MAC, default gateway and
+    /// its MAC (parameters 3, 5, 6, 12 and 13) the daemon follows, re-reading them every few
+    /// seconds, instead of the values below. Those parameters and 4 are then read-only.
     public var interface: String?
     /// IPv4 addresses in network order, MAC addresses as 6 bytes; all zero means unknown.
     public var ipAddress: [UInt8] = [0, 0, 0, 0]

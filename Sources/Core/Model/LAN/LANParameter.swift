@@ -45,6 +45,17 @@ public enum LANParameter: UInt8, Sendable, CaseIterable {
         }
     }
 
+    /// Parameters that describe the host's management interface when the config names one
+    /// (`lan.interface`): the BMC shares the host's NIC and cannot change the host's address, so
+    /// a client can only read them. 3, 5, 6, 12 and 13 follow the interface; 4 (address source)
+    /// is the config's `ip_source`, since whether the address came from DHCP is the host's business.
+    public var isOwnedByInterface: Bool {
+        switch self {
+        case .ipAddress, .ipAddressSource, .macAddress, .subnetMask, .defaultGateway, .defaultGatewayMAC: true
+        default: false
+        }
+    }
+
     /// Bytes of data on Set, after the selector of a per-destination parameter. Nil for the
     /// read-only parameters, whose length depends on the channel.
     public var settableLength: Int? {

@@ -1,7 +1,9 @@
 /// The LAN configuration parameters in force: the config file's values, overridden by what
 /// clients set over IPMI. Client changes to non-volatile values are persisted (atomically,
 /// before the reply) in `lan.json` and win over the config file from then on; destination 0 is
-/// volatile and starts empty at each start. Confined to the BMC's event loop like the BMC.
+/// volatile and starts empty at each start. On a switch (`lan.interface`), the parameters that
+/// describe the management interface are the interface's, not a client's (`follow`).
+/// Confined to the BMC's event loop like the BMC.
 public final class LANParameters {
     public static let stateFile = "lan.json"
 
@@ -21,7 +23,32 @@ public final class LANParameters {
         self.configuration = configuration
         let stored = try store.load([StoredLANValue].self, from: LANParameters.stateFile) ?? []
         saved = Dictionary(stored.map { ($0.key, $0.data) }, uniquingKeysWith: { $1 })
-        values = configuration.parameterDefaults.merging(saved) { $1 }
+        let followsInterface = configuration.interface != nil
+        // Values saved while no interface was configured stay in lan.json but are not in force.
+        values = configuration.parameterDefaults.merging(saved.filter { key, _ in
+            !(followsInterface && LANParameter(rawValue: key.parameter)?.isOwnedByInterface == true)
+        }) { $1 }
+    }
+
+    /// Whether Set refuses the parameter (0x82): it describes what the channel implements, or
+    /// the config names a management interface and the parameter is the host's.
+    public func isReadOnly(_ parameter: LANParameter) -> Bool {
+        parameter.isReadOnly || (configuration.interface != nil && parameter.isOwnedByInterface)
+    }
+
+    /// The management interface's addresses as the daemon last read them: parameters 3, 5, 6, 12
+    /// and 13 take them (and with 3, the PETs' agent address). Returns the parameters that
+    /// changed; does nothing when the config names no interface (their values are the config's
+    /// and the clients').
+    @discardableResult
+    public func follow(_ addresses: LANInterfaceAddresses) -> [LANParameter] {
+        guard configuration.interface != nil else { return [] }
+        var changed: [LANParameter] = []
+        for (parameter, data) in addresses.parameterValues where values[LANParameterKey(parameter)] != data {
+            values[LANParameterKey(parameter)] = data
+            changed.append(parameter)
+        }
+        return changed
     }
 
     // MARK: Typed views for the rest of the BMC
@@ -81,7 +108,7 @@ public final class LANParameters {
     /// runs before anything changes in memory, so a failed save leaves the old values in force.
     public func set(_ parameter: LANParameter, data: [UInt8],
                     persist: ([StoredLANValue]) throws(CompletionCode) -> Void) throws(CompletionCode) {
-        guard !parameter.isReadOnly, let length = parameter.settableLength else { throw CompletionCode(0x82) } // read-only
+        guard !isReadOnly(parameter), let length = parameter.settableLength else { throw CompletionCode(0x82) } // read-only
         if parameter == .setInProgress {
             guard data.count == 1 else { throw .requestDataLengthInvalid }
             return try setLock(data[0] & 0x03)
