@@ -212,8 +212,7 @@ final class PETTrapTests: XCTestCase {
     }
 
     /// A v3 trap keyed with the wrong passphrase is refused by snmptrapd: nothing is logged.
-    /// A user name of its own: net-snmp keeps one USM key per engine ID and user name in the
-    /// whole process, so two destinations with one user name must share its passphrases.
+    /// (Destinations that share a user name but not its passphrases: SNMPv3KeyTests.)
     func testV3TrapWithAWrongKeyIsRejected() throws {
         let engine = PETSender.defaultEngineID.map { String(format: "%02X", $0) }.joined()
         let receiver = try TrapReceiver(folder: folder, extraConfig: """
