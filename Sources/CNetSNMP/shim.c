@@ -89,9 +89,10 @@ void *ipmigod_session_open_v3(const char *peer, const char *user,
         session.contextEngineID = (u_char *)engine_id;
         session.contextEngineIDLen = engine_id_length;
     } else {
-        // Discover the receiver's engine ID now rather than inside the first send, so
-        // that the caller knows it (and can key the USM entry) before anything goes out.
-        session.flags &= ~SNMP_FLAGS_DONT_PROBE;
+        // An INFORM: the receiver's engine ID is discovered by the INFORM itself (its report,
+        // then net-snmp's resend), not by the blocking probe snmp_sess_open would run: a
+        // receiver that is down must neither hold up the sender thread nor lose the alert.
+        session.flags |= SNMP_FLAGS_DONT_PROBE;
     }
     return snmp_sess_open(&session);
 }
@@ -132,6 +133,46 @@ int ipmigod_session_send(void *session, netsnmp_pdu *pdu) {
         return 0;
     }
     return reqid != 0 ? reqid : 1;
+}
+
+void ipmigod_session_defer_discovery(void *session) {
+    netsnmp_session *state = snmp_sess_session(session);
+    if (state != NULL) {
+        state->flags |= SNMP_FLAGS_DONT_PROBE;
+    }
+}
+
+int ipmigod_session_send_discovery(void *session) {
+    // The request goes out as the empty user with no authentication, which the USM table
+    // must hold (net-snmp's own probe adds it the same way).
+    if (usm_get_user(NULL, 0, "") == NULL) {
+        struct usmUser *user = calloc(1, sizeof(struct usmUser));
+        if (user == NULL) {
+            return 0;
+        }
+        user->name = strdup("");
+        user->secName = strdup("");
+        user->authProtocolLen = OID_LENGTH(usmNoAuthProtocol);
+        user->authProtocol = snmp_duplicate_objid(usmNoAuthProtocol, user->authProtocolLen);
+        user->privProtocolLen = OID_LENGTH(usmNoPrivProtocol);
+        user->privProtocol = snmp_duplicate_objid(usmNoPrivProtocol, user->privProtocolLen);
+        usm_add_user(user);
+    }
+    netsnmp_pdu *pdu = snmp_pdu_create(SNMP_MSG_GET);
+    if (pdu == NULL) {
+        return 0;
+    }
+    pdu->version = SNMP_VERSION_3;
+    pdu->securityName = strdup("");
+    pdu->securityNameLen = 0;
+    pdu->securityLevel = SNMP_SEC_LEVEL_NOAUTH;
+    pdu->securityModel = SNMP_SEC_MODEL_USM;
+    return ipmigod_session_send(session, pdu);
+}
+
+int ipmigod_session_create_user(void *session) {
+    netsnmp_session *state = snmp_sess_session(session);
+    return state != NULL && usm_create_user_from_session(state) == SNMPERR_SUCCESS;
 }
 
 int ipmigod_session_fd(void *session) {

@@ -211,6 +211,38 @@ final class PETTrapTests: XCTestCase {
         XCTAssertEqual(sender.counters(for: 9), counters(sent: 1, acknowledged: 1))
     }
 
+    /// A v3 INFORM to a receiver that is down is retried like any acknowledged alert, and a
+    /// receiver that comes back during the retries gets it (once); meanwhile the down
+    /// destination holds up no other.
+    func testV3InformToADownReceiverIsRetriedAndDeliveredWhenItComesBack() throws {
+        let sender = makeSender()
+        let port = UDPSocket.freePort()
+        var inform = destination(10, port: port, version: .v3, acknowledged: true, ackTimeout: 1, retries: 6)
+        inform.v3 = .init(user: "pet-user", authPassphrase: "pet-auth-pass", privPassphrase: "pet-priv-pass")
+        let other = try TrapReceiver(folder: folder, address: "127.0.0.3")
+        defer { other.stop() }
+        let started = Date()
+        sender.send(upperCritical(sequence: 0x0310), to: inform)
+        var neighbour = destination(11, port: other.port, version: .v1)
+        neighbour.address = [127, 0, 0, 3]
+        sender.send(upperCritical(sequence: 0x0311), to: neighbour)
+        XCTAssertTrue(waitFor(3) { other.traps.count == 1 }, other.output)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 0.9, "a dead v3 destination does not hold up another")
+        XCTAssertTrue(waitFor(3) { sender.counters(for: 10).retried >= 1 }, "\(sender.counters(for: 10))")
+        XCTAssertEqual(sender.counters(for: 10).failed, 0)
+
+        let receiver = try TrapReceiver(folder: folder, port: port, extraConfig: """
+            createUser pet-user SHA pet-auth-pass AES pet-priv-pass
+            authUser log,execute,net pet-user priv
+
+            """)
+        defer { receiver.stop() }
+        XCTAssertTrue(waitFor(5) { sender.counters(for: 10).acknowledged == 1 }, "\(sender.counters(for: 10))\n\(receiver.output)")
+        sleep(2)
+        XCTAssertEqual(receiver.traps.count, 1, receiver.output)
+        XCTAssertEqual(sender.counters(for: 10).failed, 0)
+    }
+
     /// A v3 trap keyed with the wrong passphrase is refused by snmptrapd: nothing is logged.
     /// (Destinations that share a user name but not its passphrases: SNMPv3KeyTests.)
     func testV3TrapWithAWrongKeyIsRejected() throws {

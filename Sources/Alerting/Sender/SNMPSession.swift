@@ -21,6 +21,10 @@ final class SNMPSession {
     /// SNMPv3: this destination's keys, put into net-snmp's USM table before each use.
     private var keys: USMKeys?
     private var keyFailure: String?
+    /// SNMPv3 INFORM before the receiver's engine ID is known: the INFORM waits here while
+    /// the discovery request is out, and goes when its Report has named the engine.
+    private var heldInform: UnsafeMutablePointer<netsnmp_pdu>?
+    private var discoveryRequestID: Int32 = 0
 
     private static let sysUpTime: [oid] = [1, 3, 6, 1, 2, 1, 1, 3, 0]
     private static let snmpTrapOID: [oid] = [1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0]
@@ -39,6 +43,8 @@ final class SNMPSession {
         let callback: netsnmp_callback = { operation, _, requestID, pdu, magic in
             guard let magic else { return 1 }
             let session = Unmanaged<SNMPSession>.fromOpaque(magic).takeUnretainedValue()
+            // The discovery request's Report (or timeout) is the session's own business.
+            guard requestID != session.discoveryRequestID else { return 1 }
             let acknowledged = operation == ipmigod_CALLBACK_OP_RECEIVED_MESSAGE && ipmigod_pdu_is_success_response(pdu) != 0
             session.onResponse(requestID, acknowledged)
             return 1
@@ -59,16 +65,15 @@ final class SNMPSession {
             }
             self.keys = keys
         }
-        guard handle != nil else { throw OpenFailed(description: "cannot open an SNMP session to \(peer)") }
-        if version == .v3 && securityEngineID.isEmpty {
-            close()
-            throw OpenFailed(description: "no SNMPv3 engine ID for \(peer)")
-        }
+        guard let handle else { throw OpenFailed(description: "cannot open an SNMP session to \(peer)") }
+        if version == .v3 && destination.isAcknowledged { ipmigod_session_defer_discovery(handle) }
     }
 
     deinit { close() }
 
     func close() {
+        if let heldInform { snmp_free_pdu(heldInform) }
+        heldInform = nil
         if let handle { ipmigod_session_close(handle) }
         handle = nil
     }
@@ -81,6 +86,22 @@ final class SNMPSession {
         // Read even without the keys in place: the message is then refused, not left waiting.
         _ = useOwnKeys()
         ipmigod_session_read(handle)
+        sendHeldInformOnceDiscovered()
+    }
+
+    /// After the discovery Report has named the receiver's engine: the USM entry for it,
+    /// keyed with this destination's keys, and the INFORM that waited.
+    private func sendHeldInformOnceDiscovered() {
+        guard let handle, let inform = heldInform, !securityEngineID.isEmpty else { return }
+        heldInform = nil
+        discoveryRequestID = 0
+        _ = ipmigod_session_create_user(handle)
+        guard useOwnKeys() else {
+            snmp_free_pdu(inform)
+            return
+        }
+        // A failure here is retried with the next attempt the sender schedules.
+        _ = ipmigod_session_send(handle, inform)
     }
     /// Builds nothing: net-snmp makes no retries of its own here (the sender schedules them).
     func expire() { if let handle { ipmigod_session_timeout(handle) } }
@@ -92,7 +113,7 @@ final class SNMPSession {
     }
 
     /// The engine this session's SNMPv3 messages are keyed for: ours for a trap, the
-    /// receiver's (discovered when the session opened) for an INFORM.
+    /// receiver's for an INFORM once discovery has found it (empty until then).
     private var securityEngineID: [UInt8] {
         guard let handle, let session = snmp_sess_session(handle), let engine = session.pointee.securityEngineID else { return [] }
         return Array(UnsafeBufferPointer(start: engine, count: session.pointee.securityEngineIDLen))
@@ -106,9 +127,11 @@ final class SNMPSession {
     /// each call that may build or check one of this session's messages, the entry gets
     /// this destination's keys. Sessions live on the sender thread alone, so no other
     /// session's message comes between. False (and `lastError` says why) when it cannot.
+    /// Before an INFORM session has discovered the receiver's engine there is nothing to key.
     private func useOwnKeys() -> Bool {
-        guard keys != nil else { return true }
-        keyFailure = keys?.install(engineID: securityEngineID)
+        let engineID = securityEngineID
+        guard keys != nil, !engineID.isEmpty else { return true }
+        keyFailure = keys?.install(engineID: engineID)
         return keyFailure == nil
     }
 
@@ -134,8 +157,31 @@ final class SNMPSession {
             let enterprise = PET.enterpriseOID.map(oid.init)
             ipmigod_pdu_add_oid(pdu, Self.snmpTrapEnterprise, Self.snmpTrapEnterprise.count, enterprise, enterprise.count)
         }
+        if inform && version == .v3 && securityEngineID.isEmpty {
+            return holdWhileDiscovering(pdu)
+        }
         let requestID = ipmigod_session_send(handle, pdu)
         return requestID == 0 ? nil : requestID
+    }
+
+    /// RFC 3414's discovery, without blocking the sender thread: the INFORM is held (its
+    /// request ID is already its own, for the acknowledgement) and a discovery request goes
+    /// out; `read()` sends the INFORM when the Report comes. A receiver that does not answer
+    /// gets a fresh discovery with the sender's next attempt.
+    private func holdWhileDiscovering(_ inform: UnsafeMutablePointer<netsnmp_pdu>) -> Int32? {
+        guard let handle else {
+            snmp_free_pdu(inform)
+            return nil
+        }
+        if let heldInform { snmp_free_pdu(heldInform) }
+        heldInform = inform
+        discoveryRequestID = ipmigod_session_send_discovery(handle)
+        guard discoveryRequestID != 0 else {
+            heldInform = nil
+            snmp_free_pdu(inform)
+            return nil
+        }
+        return Int32(truncatingIfNeeded: inform.pointee.reqid)
     }
 }
 

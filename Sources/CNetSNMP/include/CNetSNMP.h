@@ -51,10 +51,9 @@ void *ipmigod_session_open_community(const char *peer, long version, const char 
 
 /// The same for SNMPv3 authPriv with HMAC-SHA1-96 and AES-128, from the user's master
 /// keys (Ku, RFC 3414 password-to-key with SHA-1; at most 64 bytes each). A non-empty
-/// `engine_id` makes this end the authoritative engine (what a trap needs); an empty one
-/// discovers the receiver's now (what an INFORM needs; this blocks for the probe). The
-/// session's security engine ID is then in snmp_sess_session(session)->securityEngineID.
-/// Returns NULL on failure, a failed probe included.
+/// `engine_id` makes this end the authoritative engine (what a trap needs); with an empty
+/// one (an INFORM) the receiver's is discovered later, by ipmigod_session_send_discovery,
+/// never by net-snmp's blocking probe. Returns NULL on failure.
 void *ipmigod_session_open_v3(const char *peer, const char *user,
                               const uint8_t *auth_ku, size_t auth_ku_length,
                               const uint8_t *priv_ku, size_t priv_ku_length,
@@ -74,6 +73,17 @@ int ipmigod_pdu_add_timeticks(netsnmp_pdu *pdu, const oid *name, size_t name_len
 
 /// 1 when `pdu` is a RESPONSE without error: an acknowledged INFORM.
 int ipmigod_pdu_is_success_response(const netsnmp_pdu *pdu);
+
+/// net-snmp clears SNMP_FLAGS_DONT_PROBE once a session is open and would then probe for
+/// the receiver's engine ID synchronously inside the first INFORM's send; this sets it again
+/// so that discovery is ours to do, without blocking (ipmigod_session_send_discovery).
+void ipmigod_session_defer_discovery(void *session);
+/// Sends RFC 3414's engine ID discovery request (an empty noAuthNoPriv GET) without waiting
+/// for the answer; the Report that answers it sets the session's security engine ID.
+/// Returns the request ID, or 0 on failure.
+int ipmigod_session_send_discovery(void *session);
+/// Once the engine ID is known: the USM entry for (that engine, user), from the session's keys.
+int ipmigod_session_create_user(void *session);
 
 /// Sends `pdu`; returns its request ID, or 0 on failure (the PDU is freed either way).
 int ipmigod_session_send(void *session, netsnmp_pdu *pdu);
