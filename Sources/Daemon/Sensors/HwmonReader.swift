@@ -56,7 +56,7 @@ struct HwmonReader: SensorReader {
 
     private func scaled(_ path: String, attribute: String) -> Result<(path: String, scale: Double), SensorReadError> {
         let scale: Double
-        switch attribute.prefix { !$0.isNumber } {
+        switch attribute.prefix(while: { !$0.isNumber }) {
         case "temp", "in", "curr": scale = 0.001
         case "fan": scale = 1
         case "power": scale = 0.000_001

@@ -35,10 +35,11 @@ final class SensorPoller {
     /// Starts polling; each group is read at once, then every `interval`.
     static func start(sensors: [SensorDefinition], loop: any EventLoop, bmc: NIOLoopBound<BMC>, logger: Logger) {
         loop.execute {
-            let poller = SensorPoller(sensors: sensors, loop: loop, bmc: bmc, logger: logger)
-            for index in poller.groups.indices {
-                let delay = TimeAmount.nanoseconds(Int64(poller.groups[index].interval * 1e9))
-                loop.scheduleRepeatedTask(initialDelay: .zero, delay: delay) { _ in poller.poll(group: index) }
+            // The poller lives on its loop alone.
+            let poller = NIOLoopBound(SensorPoller(sensors: sensors, loop: loop, bmc: bmc, logger: logger), eventLoop: loop)
+            for index in poller.value.groups.indices {
+                let delay = TimeAmount.nanoseconds(Int64(poller.value.groups[index].interval * 1e9))
+                loop.scheduleRepeatedTask(initialDelay: .zero, delay: delay) { _ in poller.value.poll(group: index) }
             }
         }
     }
@@ -60,6 +61,7 @@ final class SensorPoller {
             }
         }
         let bmc = self.bmc
-        bmc.eventLoop.execute { bmc.value.record(samples) }
+        let batch = samples
+        bmc.eventLoop.execute { bmc.value.record(batch) }
     }
 }
