@@ -145,6 +145,42 @@ final class AlertingTests: XCTestCase {
         XCTAssertEqual(status.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "01", "normal end: \(status)")
     }
 
+    /// net-snmp in the daemon reads no snmp.conf and no persistent data of the system or the
+    /// user, and writes only under the state directory: an environment pointing it at its
+    /// usual places (config path, home, persistent directory) changes nothing.
+    func testNetSNMPReadsAndWritesOnlyTheStateDirectory() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ipmigod-snmpenv-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder + "/conf", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: folder + "/home/.snmp", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // Were these read, the trap would carry another community and go to port 9.
+        let hostile = "defCommunity hostile\ndefaultPort 9\npersistentDir \(folder)/conf-persist\n"
+        try hostile.write(toFile: folder + "/conf/snmp.conf", atomically: true, encoding: .utf8)
+        try hostile.write(toFile: folder + "/home/.snmp/snmp.conf", atomically: true, encoding: .utf8)
+        let receiver = try TrapReceiver(folder: folder)
+        defer { receiver.stop() }
+        let daemon = try Daemon(Daemon.Options(extraConfig: """
+            lan:
+              ip_address: 127.0.0.9
+              alert_destinations:
+                - { selector: 1, address: 127.0.0.2, port: \(receiver.port), version: v2c, community: public }
+                - { selector: 2, address: 127.0.0.2, port: \(receiver.port), version: v3,
+                    v3: { user: pet-user, auth_passphrase: pet-auth-pass, priv_passphrase: pet-priv-pass } }
+            """, environment: [
+                "SNMPCONFPATH": folder + "/conf", "HOME": folder + "/home", "SNMP_PERSISTENT_DIR": folder + "/env-persist",
+            ]))
+        for selector in ["0x01", "0x02"] {
+            XCTAssertAnswered(try daemon.ipmitool(["raw", "0x04", "0x16", "0x01", selector, "0x00"])) // Alert Immediate
+        }
+        XCTAssertTrue(wait(3) { !receiver.traps.isEmpty }, receiver.output)
+        XCTAssertEqual(receiver.traps.first?.pdu, "TRAP2, SNMP v2c, community public", "the config's community, not snmp.conf's")
+        let fileManager = FileManager.default
+        XCTAssertFalse(fileManager.fileExists(atPath: folder + "/env-persist"), "SNMP_PERSISTENT_DIR is not used")
+        XCTAssertFalse(fileManager.fileExists(atPath: folder + "/conf-persist"), "snmp.conf is not read")
+        XCTAssertEqual(try fileManager.contentsOfDirectory(atPath: folder + "/home/.snmp"), ["snmp.conf"], "nothing written in ~/.snmp")
+        XCTAssertTrue(fileManager.fileExists(atPath: daemon.stateDirectory + "/snmp"), "net-snmp's files are in the state directory")
+    }
+
     private func wait(_ seconds: Double, _ condition: () -> Bool) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {

@@ -20,6 +20,8 @@ final class Daemon {
         /// Run the daemon and its clients inside this network namespace (`ip netns exec`);
         /// nil for the test's own.
         var networkNamespace: String? = nil
+        /// Environment variables set for the daemon on top of the test's; "FOLDER" as above.
+        var environment: [String: String] = [:]
     }
 
     static let guid = "5ec7a1e0-1d2b-4c3d-9e4f-0123456789ab"
@@ -28,6 +30,7 @@ final class Daemon {
     let port: Int
     let configPath: String
     let networkNamespace: String?
+    private let environment: [String: String]
     var stateDirectory: String { folder.appendingPathComponent("state").path }
     var logPath: String { folder.appendingPathComponent("daemon.log").path }
     private var process: Process?
@@ -45,6 +48,8 @@ final class Daemon {
         try FileManager.default.createDirectory(at: self.folder, withIntermediateDirectories: true)
         port = UDPSocket.freePort()
         networkNamespace = options.networkNamespace
+        let folderPath = self.folder.path
+        environment = options.environment.mapValues { $0.replacingOccurrences(of: "FOLDER", with: folderPath) }
         configPath = self.folder.appendingPathComponent("ipmigod.yaml").path
         let listen = (["127.0.0.1:\(port)"] + options.extraListen.map { $0.replacingOccurrences(of: "PORT", with: String(port)) }).map { "\"\($0)\"" }.joined(separator: ", ")
         let suites = options.suites.map { "{ id: \($0), max_privilege: administrator }" }.joined(separator: ", ")
@@ -86,6 +91,9 @@ final class Daemon {
             // ip netns exec execs the daemon (no fork), so the process's pid is the daemon's.
             process.executableURL = URL(fileURLWithPath: try which("ip"))
             process.arguments = ["netns", "exec", networkNamespace, Daemon.binary] + (process.arguments ?? [])
+        }
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         }
         let startsLogged = self.log.components(separatedBy: "ipmigod started").count
         FileManager.default.createFile(atPath: logPath, contents: nil)
