@@ -37,7 +37,7 @@ final class AlertingTests: XCTestCase {
         // Upper critical, going high: within one poll period (0.1 s) plus delivery.
         try set(95)
         let crossed = Date()
-        XCTAssertTrue(wait(2) { v1.traps.count == 1 && v2c.traps.count == 1 }, v1.output + v2c.output)
+        XCTAssertTrue(waitUntil(2) { v1.traps.count == 1 && v2c.traps.count == 1 }, v1.output + v2c.output)
         let latency = Date().timeIntervalSince(crossed)
         XCTAssertLessThan(latency, 0.1 + 0.1, "crossing to trap received: one poll period plus 100 ms")
         Thread.sleep(forTimeInterval: 0.4)
@@ -62,7 +62,7 @@ final class AlertingTests: XCTestCase {
         Thread.sleep(forTimeInterval: 0.5)
         XCTAssertEqual(v1.traps.count, 1, "88 is inside the hysteresis")
         try set(86)
-        XCTAssertTrue(wait(2) { v1.traps.count == 2 && v2c.traps.count == 2 }, v1.output)
+        XCTAssertTrue(waitUntil(2) { v1.traps.count == 2 && v2c.traps.count == 2 }, v1.output)
         let clear = v1.traps[1]
         XCTAssertEqual(clear.specific, "65929", "deassertion bit set")
         let clearDecoded = try decode(clear, daemon: daemon)
@@ -81,7 +81,7 @@ final class AlertingTests: XCTestCase {
         XCTAssertAnswered(try daemon.ipmitool(["lan", "set", "1", "snmp", "nmsteam"]))
         XCTAssertAnswered(try daemon.ipmitool(["lan", "set", "1", "ipaddr", "127.0.0.10"]))
         try set(96)
-        XCTAssertTrue(wait(2) { moved.traps.count == 1 }, moved.output)
+        XCTAssertTrue(waitUntil(2) { moved.traps.count == 1 }, moved.output)
         XCTAssertEqual(moved.traps.first?.pdu, "TRAP, SNMP v1, community nmsteam")
         XCTAssertEqual(moved.traps.first?.agent, "127.0.0.10", "the agent address follows LAN parameter 3")
         Thread.sleep(forTimeInterval: 0.3)
@@ -123,7 +123,7 @@ final class AlertingTests: XCTestCase {
             """))
         let temperature = daemon.folder.appendingPathComponent("cpu-temp").path
         try "95000\n".write(toFile: temperature, atomically: true, encoding: .utf8)
-        XCTAssertTrue(wait(3) { acknowledging.traps.count >= 2 }, "retried every second until acknowledged: \(acknowledging.output)")
+        XCTAssertTrue(waitUntil(3) { acknowledging.traps.count >= 2 }, "retried every second until acknowledged: \(acknowledging.output)")
         let trap = try XCTUnwrap(acknowledging.traps.first)
         XCTAssertEqual(acknowledging.traps[1].payload, trap.payload, "a retry is the same PET, sequence number included")
 
@@ -139,7 +139,7 @@ final class AlertingTests: XCTestCase {
         let before = other.traps.count
         let immediate = try daemon.ipmitool(["raw", "0x04", "0x16", "0x01", "0x02", "0x00"])
         XCTAssertAnswered(immediate)
-        XCTAssertTrue(wait(2) { other.traps.count == before + 1 }, other.output)
+        XCTAssertTrue(waitUntil(2) { other.traps.count == before + 1 }, other.output)
         XCTAssertEqual(other.traps.last?.trapOID, ".1.3.6.1.4.1.3183.1.1.0.15", "a PET with no event")
         let status = try daemon.ipmitool(["raw", "0x04", "0x16", "0x01", "0x42", "0x00"]) // bits 7..6 of byte 2: get status
         XCTAssertEqual(status.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "01", "normal end: \(status)")
@@ -172,7 +172,7 @@ final class AlertingTests: XCTestCase {
         for selector in ["0x01", "0x02"] {
             XCTAssertAnswered(try daemon.ipmitool(["raw", "0x04", "0x16", "0x01", selector, "0x00"])) // Alert Immediate
         }
-        XCTAssertTrue(wait(3) { !receiver.traps.isEmpty }, receiver.output)
+        XCTAssertTrue(waitUntil(3) { !receiver.traps.isEmpty }, receiver.output)
         XCTAssertEqual(receiver.traps.first?.pdu, "TRAP2, SNMP v2c, community public", "the config's community, not snmp.conf's")
         let fileManager = FileManager.default
         XCTAssertFalse(fileManager.fileExists(atPath: folder + "/env-persist"), "SNMP_PERSISTENT_DIR is not used")
@@ -181,14 +181,6 @@ final class AlertingTests: XCTestCase {
         XCTAssertTrue(fileManager.fileExists(atPath: daemon.stateDirectory + "/snmp"), "net-snmp's files are in the state directory")
     }
 
-    private func wait(_ seconds: Double, _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if condition() { return true }
-            usleep(10_000)
-        }
-        return condition()
-    }
 
     /// freeipmi's decoder, with the daemon for sensor names.
     private func decode(_ trap: TrapReceiver.Trap, daemon: Daemon) throws -> ToolResult {

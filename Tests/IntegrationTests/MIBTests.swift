@@ -107,7 +107,10 @@ final class MIBTests: XCTestCase {
     /// Back under the hysteresis, the deassertion is named too.
     func testSnmptrapdNamesTheDaemonsTraps() throws {
         try requireIETFModules()
-        let receiver = try NamingTrapReceiver(folder: folder, mibPath: "\(Self.ietfDirectory):\(Self.mibDirectory)")
+        _ = try tool("snmptrapd")
+        // On 127.0.0.9, where no other test listens; named output, not -On.
+        let receiver = try TrapReceiver(folder: folder, address: "127.0.0.9",
+                                        mibs: .init(path: "\(Self.ietfDirectory):\(Self.mibDirectory)", modules: "IPMIGOD-PET-MIB"))
         defer { receiver.stop() }
         let daemon = try Daemon(Daemon.Options(extraConfig: """
             sensors:
@@ -130,13 +133,13 @@ final class MIBTests: XCTestCase {
         // v1: "Enterprise Specific Trap (NAME)"; v2c: "snmpTrapOID.0 = OID: NAME".
         let v1 = "Enterprise Specific Trap (IPMIGOD-PET-MIB::petTempUpperCritical)"
         let v2c = "OID: IPMIGOD-PET-MIB::petTempUpperCritical\t"
-        XCTAssertTrue(wait(3) { receiver.output.contains(v1) && receiver.output.contains(v2c) }, receiver.output)
+        XCTAssertTrue(waitUntil(3) { receiver.output.contains(v1) && receiver.output.contains(v2c) }, receiver.output)
         XCTAssertTrue(receiver.output.contains("IPMIGOD-PET-MIB::petTrapEnterprise"), receiver.output)
         XCTAssertTrue(receiver.output.contains("IPMIGOD-PET-MIB::petEvent = Hex-STRING:"), receiver.output)
         XCTAssertFalse(receiver.output.contains(".1.3.6.1.4.1.3183.1.1.0.65801"), "named, not numeric: \(receiver.output)")
 
         try set(86)
-        XCTAssertTrue(wait(3) {
+        XCTAssertTrue(waitUntil(3) {
             receiver.output.contains("Enterprise Specific Trap (IPMIGOD-PET-MIB::petTempUpperCriticalOK)")
                 && receiver.output.contains("OID: IPMIGOD-PET-MIB::petTempUpperCriticalOK")
         }, receiver.output)
@@ -168,14 +171,6 @@ final class MIBTests: XCTestCase {
                                             "-M", "\(Self.ietfDirectory):\(Self.mibDirectory)", "-m", "IPMIGOD-PET-MIB"] + arguments)
     }
 
-    private func wait(_ seconds: Double, _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if condition() { return true }
-            usleep(20_000)
-        }
-        return condition()
-    }
 
     struct MIBNotification {
         var name: String
@@ -242,71 +237,4 @@ final class MIBTests: XCTestCase {
         }
         return nil
     }
-}
-
-/// snmptrapd loading IPMIGOD-PET-MIB, on 127.0.0.9 (no other test listens there), printing
-/// notifications in its default, named form. Spawned like PETTrapTests' TrapReceiver (which
-/// runs with no MIBs and numeric OIDs).
-private final class NamingTrapReceiver {
-    let port: Int
-    private let outputPath: String
-    private var pid: pid_t = 0
-
-    init(folder: String, mibPath: String, address: String = "127.0.0.9") throws {
-        let snmptrapd: String
-        do { snmptrapd = try which("snmptrapd") } catch { throw XCTSkip("snmptrapd is not installed (Debian: snmptrapd; make test installs it)") }
-        port = UDPSocket.freePort()
-        let config = folder + "/snmptrapd-named.conf"
-        try "disableAuthorization yes\nauthCommunity log,execute,net public\n".write(toFile: config, atomically: true, encoding: .utf8)
-        outputPath = folder + "/snmptrapd-named.out"
-        // -C -c: only our config; -M/-m: the IETF modules and ours, nothing else; no -On.
-        let arguments = [snmptrapd, "-f", "-Lo", "-C", "-c", config, "-M", mibPath, "-m", "IPMIGOD-PET-MIB",
-                         "--persistentDir=\(folder)/snmptrapd-state", "udp:\(address):\(port)"]
-        pid = try Self.spawn(arguments, output: outputPath)
-        let deadline = Date().addingTimeInterval(5)
-        while !output.contains("NET-SNMP version") {
-            guard Date() < deadline else {
-                stop()
-                throw ToolNotFound(name: "snmptrapd did not start: \(output)")
-            }
-            usleep(20_000)
-        }
-    }
-
-    deinit { stop() }
-
-    /// posix_spawn, not Process: snmptrapd closes the descriptors it inherits, which stalls
-    /// Foundation's Process reaper.
-    private static func spawn(_ arguments: [String], output: String) throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let status = posix_spawn(&pid, arguments[0], &actions, nil, &argv, environ)
-        guard status == 0 else { throw ToolNotFound(name: "snmptrapd: posix_spawn \(status)") }
-        return pid
-    }
-
-    func stop() {
-        guard pid > 0 else { return }
-        kill(pid, SIGTERM)
-        var status: Int32 = 0
-        let deadline = Date().addingTimeInterval(5)
-        while waitpid(pid, &status, WNOHANG) == 0 {
-            if Date() > deadline {
-                kill(pid, SIGKILL)
-                waitpid(pid, &status, 0)
-                break
-            }
-            usleep(10_000)
-        }
-        pid = 0
-    }
-
-    var output: String { (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "" }
 }

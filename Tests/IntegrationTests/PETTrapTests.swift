@@ -46,14 +46,6 @@ final class PETTrapTests: XCTestCase {
                          isAcknowledged: acknowledged, ackTimeout: ackTimeout, retries: retries)
     }
 
-    private func waitFor(_ seconds: Double, _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if condition() { return true }
-            usleep(20_000)
-        }
-        return condition()
-    }
 
     func testV1TrapReachesSnmptrapdAndDecodes() throws {
         let receiver = try TrapReceiver(folder: folder)
@@ -61,7 +53,7 @@ final class PETTrapTests: XCTestCase {
         let sender = makeSender()
         let trap = upperCritical(sequence: 0x0101)
         sender.send(trap, to: destination(1, port: receiver.port, version: .v1))
-        XCTAssertTrue(waitFor(5) { receiver.traps.count == 1 }, receiver.output)
+        XCTAssertTrue(waitUntil(5) { receiver.traps.count == 1 }, receiver.output)
         usleep(300_000)
         let traps = receiver.traps
         XCTAssertEqual(traps.count, 1, receiver.output)
@@ -82,7 +74,7 @@ final class PETTrapTests: XCTestCase {
         let sender = makeSender()
         let trap = upperCritical(sequence: 7)
         sender.send(trap, to: destination(2, port: receiver.port, version: .v2c))
-        XCTAssertTrue(waitFor(5) { receiver.traps.count == 1 }, receiver.output)
+        XCTAssertTrue(waitUntil(5) { receiver.traps.count == 1 }, receiver.output)
         usleep(300_000)
         XCTAssertEqual(receiver.traps.count, 1, receiver.output)
         let received = try XCTUnwrap(receiver.traps.first)
@@ -99,7 +91,7 @@ final class PETTrapTests: XCTestCase {
         let sender = makeSender()
         let trap = upperCritical(sequence: 0x1234)
         sender.send(trap, to: destination(3, port: receiver.port, version: .v2c, acknowledged: true, ackTimeout: 2))
-        XCTAssertTrue(waitFor(5) { sender.counters(for: 3).acknowledged == 1 }, "\(sender.counters(for: 3))\n\(receiver.output)")
+        XCTAssertTrue(waitUntil(5) { sender.counters(for: 3).acknowledged == 1 }, "\(sender.counters(for: 3))\n\(receiver.output)")
         XCTAssertEqual(sender.counters(for: 3), counters(sent: 1, acknowledged: 1))
         let received = try XCTUnwrap(receiver.traps.first)
         XCTAssertEqual(received.pdu, "INFORM, SNMP v2c, community public")
@@ -117,9 +109,9 @@ final class PETTrapTests: XCTestCase {
         let started = Date()
         sender.send(upperCritical(sequence: 42), to: destination(4, port: UDPSocket.freePort(), version: .v2c, acknowledged: true,
                                                                  ackTimeout: 1, retries: 2))
-        XCTAssertTrue(waitFor(2) { sender.counters(for: 4).sent == 1 })
+        XCTAssertTrue(waitUntil(2) { sender.counters(for: 4).sent == 1 })
         XCTAssertEqual(sender.counters(for: 4).retried, 0)
-        XCTAssertTrue(waitFor(6) { sender.counters(for: 4).failed == 1 }, "\(sender.counters(for: 4))")
+        XCTAssertTrue(waitUntil(6) { sender.counters(for: 4).failed == 1 }, "\(sender.counters(for: 4))")
         let elapsed = Date().timeIntervalSince(started)
         XCTAssertEqual(sender.counters(for: 4), counters(sent: 1, retried: 2, failed: 1))
         // Sends at 0, 1, 2 s; given up at 3 s.
@@ -134,10 +126,10 @@ final class PETTrapTests: XCTestCase {
         let port = UDPSocket.freePort()
         let trap = upperCritical(sequence: 77)
         sender.send(trap, to: destination(8, port: port, version: .v2c, acknowledged: true, ackTimeout: 1, retries: 6))
-        XCTAssertTrue(waitFor(3) { sender.counters(for: 8).retried >= 1 }, "\(sender.counters(for: 8))")
+        XCTAssertTrue(waitUntil(3) { sender.counters(for: 8).retried >= 1 }, "\(sender.counters(for: 8))")
         let receiver = try TrapReceiver(folder: folder, port: port)
         defer { receiver.stop() }
-        XCTAssertTrue(waitFor(4) { sender.counters(for: 8).acknowledged == 1 }, "\(sender.counters(for: 8))\n\(receiver.output)")
+        XCTAssertTrue(waitUntil(4) { sender.counters(for: 8).acknowledged == 1 }, "\(sender.counters(for: 8))\n\(receiver.output)")
         sleep(3) // three more ack timeouts: nothing more may arrive
         XCTAssertEqual(receiver.traps.count, 1, receiver.output)
         XCTAssertEqual(receiver.traps.first?.payload, trap.payload, "the same PET, sequence number included")
@@ -155,9 +147,9 @@ final class PETTrapTests: XCTestCase {
         let sender = makeSender()
         let trap = upperCritical(sequence: 0xBEEF)
         sender.send(trap, to: destination(5, port: receiver.port, version: .v1, acknowledged: true, ackTimeout: 1, retries: 7))
-        XCTAssertTrue(waitFor(4) { receiver.traps.count >= 2 }, receiver.output)
+        XCTAssertTrue(waitUntil(4) { receiver.traps.count >= 2 }, receiver.output)
         sender.acknowledge(sequenceNumber: 0xBEEF)
-        XCTAssertTrue(waitFor(2) { sender.counters(for: 5).acknowledged == 1 })
+        XCTAssertTrue(waitUntil(2) { sender.counters(for: 5).acknowledged == 1 })
         let count = receiver.traps.count
         sleep(2)
         XCTAssertEqual(receiver.traps.count, count, "no retransmission after the acknowledge")
@@ -176,7 +168,7 @@ final class PETTrapTests: XCTestCase {
         sender.send(upperCritical(sequence: 1), to: destination(6, port: UDPSocket.freePort(), version: .v2c, acknowledged: true,
                                                                 ackTimeout: 5, retries: 7))
         for sequence in 2...4 { sender.send(upperCritical(sequence: UInt16(sequence)), to: destination(7, port: receiver.port, version: .v1)) }
-        XCTAssertTrue(waitFor(3) { receiver.traps.count == 3 }, receiver.output)
+        XCTAssertTrue(waitUntil(3) { receiver.traps.count == 3 }, receiver.output)
         XCTAssertEqual(receiver.traps.map { $0.payload[17] }, [2, 3, 4], "in order")
         XCTAssertEqual(sender.counters(for: 7), counters(sent: 3))
     }
@@ -197,12 +189,12 @@ final class PETTrapTests: XCTestCase {
         v3.v3 = .init(user: "pet-user", authPassphrase: "pet-auth-pass", privPassphrase: "pet-priv-pass")
         let trap = upperCritical(sequence: 0x0300)
         sender.send(trap, to: v3)
-        XCTAssertTrue(waitFor(5) { receiver.traps.count == 1 }, receiver.output)
+        XCTAssertTrue(waitUntil(5) { receiver.traps.count == 1 }, receiver.output)
         var inform = v3
         inform.selector = 9
         inform.isAcknowledged = true
         sender.send(upperCritical(sequence: 0x0301), to: inform)
-        XCTAssertTrue(waitFor(5) { sender.counters(for: 9).acknowledged == 1 }, "\(sender.counters(for: 9))\n\(receiver.output)")
+        XCTAssertTrue(waitUntil(5) { sender.counters(for: 9).acknowledged == 1 }, "\(sender.counters(for: 9))\n\(receiver.output)")
         let traps = receiver.traps
         XCTAssertEqual(traps.map(\.pdu), ["TRAP2, SNMP v3, user pet-user, context ", "INFORM, SNMP v3, user pet-user, context "], receiver.output)
         XCTAssertEqual(traps.first?.payload, trap.payload)
@@ -226,9 +218,9 @@ final class PETTrapTests: XCTestCase {
         var neighbour = destination(11, port: other.port, version: .v1)
         neighbour.address = [127, 0, 0, 3]
         sender.send(upperCritical(sequence: 0x0311), to: neighbour)
-        XCTAssertTrue(waitFor(3) { other.traps.count == 1 }, other.output)
+        XCTAssertTrue(waitUntil(3) { other.traps.count == 1 }, other.output)
         XCTAssertLessThan(Date().timeIntervalSince(started), 0.9, "a dead v3 destination does not hold up another")
-        XCTAssertTrue(waitFor(3) { sender.counters(for: 10).retried >= 1 }, "\(sender.counters(for: 10))")
+        XCTAssertTrue(waitUntil(3) { sender.counters(for: 10).retried >= 1 }, "\(sender.counters(for: 10))")
         XCTAssertEqual(sender.counters(for: 10).failed, 0)
 
         let receiver = try TrapReceiver(folder: folder, port: port, extraConfig: """
@@ -237,7 +229,7 @@ final class PETTrapTests: XCTestCase {
 
             """)
         defer { receiver.stop() }
-        XCTAssertTrue(waitFor(5) { sender.counters(for: 10).acknowledged == 1 }, "\(sender.counters(for: 10))\n\(receiver.output)")
+        XCTAssertTrue(waitUntil(5) { sender.counters(for: 10).acknowledged == 1 }, "\(sender.counters(for: 10))\n\(receiver.output)")
         sleep(2)
         XCTAssertEqual(receiver.traps.count, 1, receiver.output)
         XCTAssertEqual(sender.counters(for: 10).failed, 0)
@@ -257,7 +249,7 @@ final class PETTrapTests: XCTestCase {
         var wrong = destination(10, port: receiver.port, version: .v3)
         wrong.v3 = .init(user: "pet-other", authPassphrase: "not-the-auth-pass", privPassphrase: "pet-priv-pass")
         sender.send(upperCritical(sequence: 0x0400), to: wrong)
-        XCTAssertTrue(waitFor(5) { sender.counters(for: 10).sent == 1 }, "\(sender.counters(for: 10))")
+        XCTAssertTrue(waitUntil(5) { sender.counters(for: 10).sent == 1 }, "\(sender.counters(for: 10))")
         usleep(1_000_000)
         XCTAssertEqual(receiver.traps.count, 0, "snmptrapd drops a wrongly keyed trap: \(receiver.output)")
     }
@@ -286,123 +278,5 @@ final class PETTrapTests: XCTestCase {
         XCTAssertEqual(result.status, 0, "\(result)", file: file, line: line)
         XCTAssertTrue(result.stdout.contains("CPU Temp"), "\(result)", file: file, line: line)
         XCTAssertTrue(result.stdout.contains("Upper Critical - going high"), "\(result)", file: file, line: line)
-    }
-}
-
-/// A real snmptrapd on a loopback address (127.0.0.2 unless told), printing each notification
-/// on one record of its stdout.
-final class TrapReceiver {
-    struct Trap {
-        var pdu = ""
-        var enterprise = ""
-        var generic = ""
-        var specific = ""
-        var agent = ""
-        var trapOID = ""
-        var trapEnterprise = ""
-        var payload: [UInt8] = []
-    }
-
-    let port: Int
-    private let outputPath: String
-    private var pid: pid_t = 0
-    private static let marker = "@@PET@@"
-
-    /// `extraConfig`: more snmptrapd.conf lines (createUser, authUser for SNMPv3).
-    init(folder: String, address: String = "127.0.0.2", port: Int? = nil, extraConfig: String = "") throws {
-        self.port = port ?? UDPSocket.freePort()
-        let config = folder + "/snmptrapd-\(address)-\(self.port).conf"
-        try "disableAuthorization yes\nauthCommunity log,execute,net public\n\(extraConfig)"
-            .write(toFile: config, atomically: true, encoding: .utf8)
-        outputPath = folder + "/snmptrapd-\(address)-\(self.port).out"
-        // -C -c: only our config; -M/-m: no MIBs; numeric OIDs; one record per notification.
-        let arguments = [try which("snmptrapd"), "-f", "-Lo", "-C", "-c", config, "-n", "-On", "-M", "/dev/null", "-m", "",
-                         "--persistentDir=\(folder)/snmptrapd-state",
-                         "-F", "\(Self.marker)pdu=%P|enterprise=%N|generic=%w|specific=%q|agent=%A|vars=%V~%v\n",
-                         "udp:\(address):\(self.port)"]
-        pid = try Self.spawn(arguments, output: outputPath)
-        let deadline = Date().addingTimeInterval(5)
-        while !self.output.contains("NET-SNMP version") {
-            guard Date() < deadline else {
-                stop()
-                throw ToolNotFound(name: "snmptrapd did not start: \(self.output)")
-            }
-            usleep(20_000)
-        }
-    }
-
-    deinit { stop() }
-
-    /// posix_spawn rather than Process: snmptrapd closes the descriptors it inherits, which
-    /// makes Foundation's Process reaper block in waitpid and stall every other Process.
-    private static func spawn(_ arguments: [String], output: String) throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let status = posix_spawn(&pid, arguments[0], &actions, nil, &argv, environ)
-        guard status == 0 else { throw ToolNotFound(name: "snmptrapd: posix_spawn \(status)") }
-        return pid
-    }
-
-    func stop() {
-        guard pid > 0 else { return }
-        kill(pid, SIGTERM)
-        var status: Int32 = 0
-        let deadline = Date().addingTimeInterval(5)
-        while waitpid(pid, &status, WNOHANG) == 0 {
-            if Date() > deadline {
-                kill(pid, SIGKILL)
-                waitpid(pid, &status, 0)
-                break
-            }
-            usleep(10_000)
-        }
-        pid = 0
-    }
-
-    var output: String { (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "" }
-
-    var traps: [Trap] {
-        output.components(separatedBy: Self.marker).dropFirst().map(Self.parse)
-    }
-
-    private static func parse(_ record: String) -> Trap {
-        var trap = Trap()
-        let fields = record.components(separatedBy: "|vars=")
-        for field in fields[0].split(separator: "|") {
-            let pair = field.split(separator: "=", maxSplits: 1).map(String.init)
-            guard pair.count == 2 else { continue }
-            switch pair[0] {
-            case "pdu": trap.pdu = pair[1]
-            case "enterprise": trap.enterprise = pair[1]
-            case "generic": trap.generic = pair[1]
-            case "specific": trap.specific = pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "."))
-            case "agent": trap.agent = pair[1]
-            default: break
-            }
-        }
-        guard fields.count > 1 else { return trap }
-        // Varbinds are "~"-separated; long hex strings wrap over lines.
-        for varbind in fields[1].components(separatedBy: "~") {
-            let parts = varbind.components(separatedBy: " = ")
-            guard parts.count == 2 else { continue }
-            let name = parts[0].trimmingCharacters(in: .whitespacesAndNewlines)
-            let value = parts[1].trimmingCharacters(in: .whitespacesAndNewlines)
-            switch name {
-            case ".1.3.6.1.4.1.3183.1.1.1":
-                let hex = value.replacingOccurrences(of: "Hex-STRING:", with: "").split(whereSeparator: { $0.isWhitespace })
-                trap.payload = hex.compactMap { UInt8($0, radix: 16) }
-            case ".1.3.6.1.6.3.1.1.4.1.0": trap.trapOID = value.replacingOccurrences(of: "OID: ", with: "")
-            case ".1.3.6.1.6.3.1.1.4.3.0": trap.trapEnterprise = value.replacingOccurrences(of: "OID: ", with: "")
-            default: break
-            }
-        }
-        return trap
     }
 }

@@ -40,7 +40,7 @@ final class SNMPv3KeyTests: XCTestCase {
         defer { daemon.stop() }
 
         try crossUpperCritical(daemon)
-        let arrived = wait(5) {
+        let arrived = waitUntil(5) {
             [receiverA, receiverB].allSatisfy { $0.traps.count >= 1 && authenticationFailures($0) >= 1 }
         }
         XCTAssertTrue(arrived, "A:\n\(receiverA.output)\nB:\n\(receiverB.output)\n\(daemon.log)")
@@ -71,7 +71,7 @@ final class SNMPv3KeyTests: XCTestCase {
         // refused again and given up.
         let expected = [1: "sent 1, acknowledged 1, retried 0, failed 0", 2: "sent 1, acknowledged 1, retried 0, failed 0",
                         3: "sent 1, acknowledged 0, retried 1, failed 1", 4: "sent 1, acknowledged 0, retried 1, failed 1"]
-        let done = wait(10) {
+        let done = waitUntil(10) {
             let status = (try? daemon.status()) ?? ""
             return expected.allSatisfy { Daemon.counters($0.key, in: status).hasSuffix($0.value) }
         }
@@ -132,14 +132,6 @@ final class SNMPv3KeyTests: XCTestCase {
         receiver.output.components(separatedBy: "Authentication failed for \(Self.user)").count - 1
     }
 
-    private func wait(_ seconds: Double, _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if condition() { return true }
-            usleep(50_000)
-        }
-        return condition()
-    }
 }
 
 private extension Daemon {

@@ -1,0 +1,11 @@
+import Foundation
+
+/// Polls `condition` every 10 ms until it holds or `seconds` pass; whether it held.
+func waitUntil(_ seconds: Double, _ condition: () -> Bool) -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if condition() { return true }
+        usleep(10_000)
+    }
+    return condition()
+}
