@@ -21,6 +21,8 @@ struct AlertPhase {
     /// Sessions driving the flood at once, each crossing its own sensor ping-pong: their SEL
     /// entries share fdatasyncs (group commit) as concurrent events on a switch do.
     static let floodDrivers = 4
+    /// The target, 5,000 traps/s to 4 destinations, in crossings per second.
+    static let pacedCrossingsPerSecond = 1250.0
     static let probeRequests = 2000
 
     struct Result {
@@ -46,6 +48,9 @@ struct AlertPhase {
         var idleProbe: LatencySummary
         var floodProbe: LatencySummary
         var floodProbeCount: Int
+        /// The same drivers paced to the target rate (5,000 traps/s to 4 destinations).
+        var pacedTrapsPerSecond: Double
+        var pacedProbe: LatencySummary
 
         var trapsPerSecond: Double { Double(trapsInWindow) / floodSeconds }
         var crossingsPerSecond: Double { Double(floodCrossings) / floodSeconds }
@@ -55,6 +60,7 @@ struct AlertPhase {
                 String(format: "p50 %.0f µs, p99 %.0f µs", summary.p50Microseconds, summary.p99Microseconds)
             }
             let delayed = floodProbe.p99Microseconds > max(2 * idleProbe.p99Microseconds, idleProbe.p99Microseconds + 500)
+            let pacedDelayed = pacedProbe.p99Microseconds > max(2 * idleProbe.p99Microseconds, idleProbe.p99Microseconds + 500)
             return [
                 "",
                 "Alerting: threshold crossings driven by Set Sensor Reading, SNMPv1 traps to receivers on 127.0.0.1",
@@ -77,6 +83,10 @@ struct AlertPhase {
                     + " (\(floodProbeCount) requests)",
                 "  target > 5,000 alerts/s: " + (trapsPerSecond > 5000 ? "met" : "missed")
                     + "; IPMI requests not delayed: " + (delayed ? "missed" : "met"),
+                String(format: "Paced at the target, %.0f crossings/s (%.0f traps/s to 4 destinations), for %.1f s:",
+                       pacedCrossingsPerSecond, 4 * pacedCrossingsPerSecond, floodSeconds),
+                String(format: "  %.0f traps/s received; Get Device ID meanwhile ", pacedTrapsPerSecond) + us(pacedProbe),
+                "  IPMI requests not delayed: " + (pacedDelayed ? "missed" : "met"),
             ].joined(separator: "\n")
         }
     }
@@ -135,49 +145,76 @@ struct AlertPhase {
         }
 
         progress("alerting: \(floodDrivers) sessions crossing as fast as possible for \(floodSeconds) s to 4 destinations, Get Device ID meanwhile")
-        let prober = SessionLoop(session: probe) { session, _ in try session.getDeviceID() }
-        let drivers = try (1...floodDrivers).map { sensor in
-            SessionLoop(session: try ConsoleSession(suite: suite, socket: UDPSocket(port: daemon.port))) { session, iteration in
-                try session.setSensorReading(sensor: UInt8(sensor), raw: iteration % 2 == 0 ? assertRaw : deassertRaw)
-            }
-        }
-        let baseline = receivers.map(\.count)
-        let windowStart = monotonicNanoseconds()
-        prober.start()
-        drivers.forEach { $0.start() }
-        usleep(UInt32(floodSeconds * 1e6))
-        var crossings = 0
-        for driver in drivers { crossings += try driver.stop().count }
-        let windowStop = monotonicNanoseconds()
-        let probed = try prober.stop()
-        let windowSeconds = Double(windowStop - windowStart) / 1e9
-        // Let the sender's queues drain: wait until all arrived or nothing arrives for 1 s.
-        var last = receivers.map(\.count).reduce(0, +)
-        var lastChange = monotonicNanoseconds()
-        var drained = windowStop
-        while monotonicNanoseconds() - lastChange < 1_000_000_000 {
-            usleep(10_000)
-            let now = receivers.map(\.count).reduce(0, +)
-            if now != last { last = now; lastChange = monotonicNanoseconds(); drained = lastChange }
-            if now - baseline.reduce(0, +) >= crossings * 4 { break }
-        }
-        let inWindow = receivers.map { $0.arrivals().filter { $0 >= windowStart && $0 <= windowStop }.count }.reduce(0, +)
-        let perReceiver = zip(receivers, baseline).map { $0.count - $1 }
-        for loop in drivers + [prober] {
-            var closing = loop.session
-            try closing.close()
-        }
+        let flood = try Flood.run(daemon: daemon, receivers: receivers, probe: probe, suite: suite, perSecond: nil)
+        progress("alerting: the same, paced to \(Int(pacedCrossingsPerSecond)) crossings/s")
+        let paced = try Flood.run(daemon: daemon, receivers: receivers, probe: flood.probe, suite: suite,
+                                  perSecond: pacedCrossingsPerSecond)
+        var closing = paced.probe
+        try closing.close()
 
         return Result(assertionLatency: LatencySummary(nanoseconds: assertions), allLatency: LatencySummary(nanoseconds: all),
                       setReadingLatency: LatencySummary(nanoseconds: replies),
                       trapAfterReplyMedianMicroseconds: afterReply.sorted()[afterReply.count / 2],
                       fdatasyncFloor: try fdatasyncFloor(), timedCrossings: latencyCrossings,
                       missedTraps: missed, nonTraps: nonTraps,
-                      floodSeconds: windowSeconds, floodCrossings: crossings, trapsInWindow: inWindow,
-                      trapsTotal: perReceiver.reduce(0, +), drainSeconds: Double(drained - windowStop) / 1e9,
-                      perReceiver: perReceiver, floodNonTraps: receivers.map(\.nonTraps).reduce(0, +),
-                      idleProbe: LatencySummary(nanoseconds: idle), floodProbe: LatencySummary(nanoseconds: probed),
-                      floodProbeCount: probed.count)
+                      floodSeconds: flood.seconds, floodCrossings: flood.crossings, trapsInWindow: flood.trapsInWindow,
+                      trapsTotal: flood.perReceiver.reduce(0, +), drainSeconds: flood.drainSeconds,
+                      perReceiver: flood.perReceiver, floodNonTraps: receivers.map(\.nonTraps).reduce(0, +),
+                      idleProbe: LatencySummary(nanoseconds: idle), floodProbe: LatencySummary(nanoseconds: flood.probed),
+                      floodProbeCount: flood.probed.count,
+                      pacedTrapsPerSecond: Double(paced.trapsInWindow) / paced.seconds,
+                      pacedProbe: LatencySummary(nanoseconds: paced.probed))
+    }
+
+    /// Sessions crossing their sensors for `floodSeconds`, as fast as they can or paced to
+    /// `perSecond` crossings in all, with Get Device ID timed on `probe` meanwhile.
+    struct Flood {
+        var seconds: Double
+        var crossings: Int
+        var trapsInWindow: Int
+        var perReceiver: [Int]
+        var drainSeconds: Double
+        var probed: [UInt64]
+        var probe: ConsoleSession
+
+        static func run(daemon: Daemon, receivers: [TrapReceiver], probe: ConsoleSession, suite: CipherSuite,
+                        perSecond: Double?) throws -> Flood {
+            let interval = perSecond.map { UInt64(1e9 * Double(floodDrivers) / $0) }
+            let prober = SessionLoop(session: probe) { session, _ in try session.getDeviceID() }
+            let drivers = try (1...floodDrivers).map { sensor in
+                SessionLoop(session: try ConsoleSession(suite: suite, socket: UDPSocket(port: daemon.port)), interval: interval) {
+                    session, iteration in
+                    try session.setSensorReading(sensor: UInt8(sensor), raw: iteration % 2 == 0 ? assertRaw : deassertRaw)
+                }
+            }
+            let baseline = receivers.map(\.count)
+            let windowStart = monotonicNanoseconds()
+            prober.start()
+            drivers.forEach { $0.start() }
+            usleep(UInt32(floodSeconds * 1e6))
+            var crossings = 0
+            for driver in drivers { crossings += try driver.stop().count }
+            let windowStop = monotonicNanoseconds()
+            let probed = try prober.stop()
+            // Let the sender's queues drain: until all arrived or nothing arrives for 1 s.
+            var last = receivers.map(\.count).reduce(0, +)
+            var lastChange = monotonicNanoseconds()
+            var drained = windowStop
+            while monotonicNanoseconds() - lastChange < 1_000_000_000 {
+                usleep(10_000)
+                let now = receivers.map(\.count).reduce(0, +)
+                if now != last { last = now; lastChange = monotonicNanoseconds(); drained = lastChange }
+                if now - baseline.reduce(0, +) >= crossings * 4 { break }
+            }
+            let inWindow = receivers.map { $0.arrivals().filter { $0 >= windowStart && $0 <= windowStop }.count }.reduce(0, +)
+            for driver in drivers {
+                var closing = driver.session
+                try closing.close()
+            }
+            return Flood(seconds: Double(windowStop - windowStart) / 1e9, crossings: crossings, trapsInWindow: inWindow,
+                         perReceiver: zip(receivers, baseline).map { $0.count - $1 },
+                         drainSeconds: Double(drained - windowStop) / 1e9, probed: probed, probe: prober.session)
+        }
     }
 
     /// What one SEL append costs the file system alone: 28 bytes written and fdatasync'd, 500
@@ -233,15 +270,25 @@ private final class SessionLoop: @unchecked Sendable {
     private var failure: (any Error)?
     private let done = DispatchSemaphore(value: 0)
 
-    init(session: ConsoleSession, body: @escaping (inout ConsoleSession, Int) throws -> Void) {
+    /// Iterations start `interval` nanoseconds apart when given, else back to back.
+    private let interval: UInt64?
+
+    init(session: ConsoleSession, interval: UInt64? = nil, body: @escaping (inout ConsoleSession, Int) throws -> Void) {
         self.session = session
+        self.interval = interval
         self.body = body
     }
 
     func start() {
         latencies.reserveCapacity(200_000)
         let thread = Thread { [self] in
+            let first = monotonicNanoseconds()
             while !lock.withLock({ stopping }) {
+                if let interval {
+                    let due = first + UInt64(latencies.count) * interval
+                    let now = monotonicNanoseconds()
+                    if due > now { usleep(UInt32((due - now) / 1000)) }
+                }
                 let start = monotonicNanoseconds()
                 do { try body(&session, latencies.count) } catch { failure = error; break }
                 latencies.append(monotonicNanoseconds() - start)
