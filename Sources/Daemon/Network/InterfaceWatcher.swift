@@ -42,7 +42,7 @@ final class InterfaceWatcher {
     private func refresh() -> EventLoopFuture<Void> {
         let addresses: LANInterfaceAddresses
         do {
-            addresses = try NetworkInterface.read(name).addresses
+            addresses = try NetworkInterface.read(name)
             if isMissing {
                 isMissing = false
                 logger.notice("lan.interface \(name) has appeared")

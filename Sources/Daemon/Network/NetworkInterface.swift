@@ -7,31 +7,18 @@ import Glibc
 /// The management interface's addresses as Linux reports them: IPv4 address and netmask
 /// (getifaddrs), MAC (/sys/class/net), default gateway (/proc/net/route) and its MAC
 /// (/proc/net/arp). What `ipmitool lan print` should show on a real switch.
-struct NetworkInterface {
-    var name: String
-    var ipv4: [UInt8] = [0, 0, 0, 0]
-    var netmask: [UInt8] = [0, 0, 0, 0]
-    var mac: [UInt8] = [0, 0, 0, 0, 0, 0]
-    var gateway: [UInt8] = [0, 0, 0, 0]
-    var gatewayMAC: [UInt8] = [0, 0, 0, 0, 0, 0]
-
-    /// LAN parameters 3, 5, 6, 12 and 13 as they should read now.
-    var addresses: LANInterfaceAddresses {
-        LANInterfaceAddresses(ipAddress: ipv4, subnetMask: netmask, macAddress: mac, defaultGateway: gateway,
-                              defaultGatewayMAC: gatewayMAC)
-    }
-
+enum NetworkInterface {
     struct NotFound: Error, CustomStringConvertible {
         var name: String
         var description: String { "no network interface named \(name)" }
     }
 
-    static func read(_ name: String, sysfs: String = "/sys/class/net", proc: String = "/proc/net") throws -> NetworkInterface {
-        var interface = NetworkInterface(name: name)
+    static func read(_ name: String, sysfs: String = "/sys/class/net", proc: String = "/proc/net") throws -> LANInterfaceAddresses {
+        var addresses = LANInterfaceAddresses()
         guard FileManager.default.fileExists(atPath: "\(sysfs)/\(name)") else { throw NotFound(name: name) }
         if let text = try? String(contentsOfFile: "\(sysfs)/\(name)/address", encoding: .utf8) {
             let bytes = text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ":").compactMap { UInt8($0, radix: 16) }
-            if bytes.count == 6 { interface.mac = bytes }
+            if bytes.count == 6 { addresses.macAddress = bytes }
         }
         var list: UnsafeMutablePointer<ifaddrs>?
         if getifaddrs(&list) == 0 {
@@ -41,8 +28,8 @@ struct NetworkInterface {
                 defer { entry = current.pointee.ifa_next }
                 guard String(cString: current.pointee.ifa_name) == name, let address = current.pointee.ifa_addr,
                       address.pointee.sa_family == sa_family_t(AF_INET) else { continue }
-                interface.ipv4 = ipv4Bytes(address)
-                if let mask = current.pointee.ifa_netmask { interface.netmask = ipv4Bytes(mask) }
+                addresses.ipAddress = ipv4Bytes(address)
+                if let mask = current.pointee.ifa_netmask { addresses.subnetMask = ipv4Bytes(mask) }
                 break
             }
         }
@@ -52,20 +39,20 @@ struct NetworkInterface {
                 let fields = line.split(whereSeparator: \.isWhitespace)
                 guard fields.count > 2, fields[0] == name, fields[1] == "00000000", let gateway = UInt32(fields[2], radix: 16),
                       gateway != 0 else { continue }
-                interface.gateway = withUnsafeBytes(of: gateway.littleEndian) { Array($0) }
+                addresses.defaultGateway = withUnsafeBytes(of: gateway.littleEndian) { Array($0) }
                 break
             }
         }
-        if interface.gateway != [0, 0, 0, 0], let arp = try? String(contentsOfFile: "\(proc)/arp", encoding: .utf8) {
-            let gateway = interface.gateway.map(String.init).joined(separator: ".")
+        if addresses.defaultGateway != [0, 0, 0, 0], let arp = try? String(contentsOfFile: "\(proc)/arp", encoding: .utf8) {
+            let gateway = addresses.defaultGateway.map(String.init).joined(separator: ".")
             for line in arp.split(separator: "\n").dropFirst() {
                 let fields = line.split(whereSeparator: \.isWhitespace)
                 guard fields.count > 3, fields[0] == gateway else { continue }
                 let bytes = fields[3].split(separator: ":").compactMap { UInt8($0, radix: 16) }
-                if bytes.count == 6 { interface.gatewayMAC = bytes }
+                if bytes.count == 6 { addresses.defaultGatewayMAC = bytes }
             }
         }
-        return interface
+        return addresses
     }
 
     private static func ipv4Bytes(_ address: UnsafeMutablePointer<sockaddr>) -> [UInt8] {
