@@ -20,24 +20,30 @@ extension BMC {
     /// alerts on.
     func log(_ events: [PlatformEvent], from index: Int) {
         for event in events where sensors[index].isEnabled(event) {
-            var recordID: UInt16?
-            do {
-                recordID = try sel.add(event)
-            } catch .outOfSpace {
-                // A full SEL that keeps its old entries: the overflow flag says so; the event still goes on.
-                drops.note("SEL full", detail: "event of sensor \(sensors[index].definition.name) not logged",
-                           logger: logger, now: .now())
-            } catch {
-                logger.error("SEL refused an event of sensor \(sensors[index].definition.name): completion code \(error)")
-            }
-            eventsLogged += 1
-            let alerts = pef.evaluate(event, recordID: recordID)
-            alertsRaised += alerts.count
-            // An alert goes out once its SEL entry is on disk, so an NMS never hears of an event
-            // the SEL could lose; if it cannot be saved, the alert goes out anyway.
-            if !alerts.isEmpty {
-                sel.whenDurable { [unowned self] _ in self.alertSink?.send(alerts, from: self) }
-            }
+            logEvent(event, source: sensors[index].definition.name)
+        }
+    }
+
+    /// The one way into the SEL and PEF for every event: our sensors' crossings, and events
+    /// that come from elsewhere (the watchdog, a client's Platform Event Message, a line
+    /// card). `source` names it in log lines.
+    public func logEvent(_ event: PlatformEvent, source: String) {
+        var recordID: UInt16?
+        do {
+            recordID = try sel.add(event)
+        } catch .outOfSpace {
+            // A full SEL that keeps its old entries: the overflow flag says so; the event still goes on.
+            drops.note("SEL full", detail: "event of \(source) not logged", logger: logger, now: .now())
+        } catch {
+            logger.error("SEL refused an event of \(source): completion code \(error)")
+        }
+        eventsLogged += 1
+        let alerts = pef.evaluate(event, recordID: recordID)
+        alertsRaised += alerts.count
+        // An alert goes out once its SEL entry is on disk, so an NMS never hears of an event
+        // the SEL could lose; if it cannot be saved, the alert goes out anyway.
+        if !alerts.isEmpty {
+            sel.whenDurable { [unowned self] _ in self.alertSink?.send(alerts, from: self) }
         }
     }
 

@@ -144,6 +144,19 @@ public final class BMC {
         }
     }
 
+    /// The one rule for persisted state: save durably, then apply, then answer. `change` works
+    /// on a copy of the state at `keyPath`; the BMC's own state changes only once that copy is
+    /// on disk, so a failed save (0xFF) leaves memory and disk agreeing.
+    func saveThenApply<State: Encodable>(
+        _ keyPath: ReferenceWritableKeyPath<BMC, State>, as file: String,
+        _ change: (inout State) throws(CompletionCode) -> Void
+    ) throws(CompletionCode) {
+        var copy = self[keyPath: keyPath]
+        try change(&copy)
+        try persist(copy, as: file)
+        self[keyPath: keyPath] = copy
+    }
+
     func persistUsers() throws(CompletionCode) { try persist(users, as: BMC.usersFile) }
 
     func persistChannelAccess() throws(CompletionCode) { try persist(channelAccess, as: BMC.channelFile) }
