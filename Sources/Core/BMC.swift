@@ -23,6 +23,11 @@ public final class BMC {
     public internal(set) var alertsRaised = 0
     /// Where PEF's alerts go (the SNMP sender). Set it on the BMC's event loop.
     public var alertSink: (any AlertSink)?
+    /// Carries out chassis control, identify, boot device and watchdog actions; nil refuses
+    /// them (no hook configured).
+    public var platform: (any PlatformActions)?
+    /// Sub-second timers on the BMC's loop (watchdog, identify); nil where nothing runs them.
+    public var timers: BMCTimers?
     public var logger: Logger
     public internal(set) var drops = RateLimitedLog()
 
@@ -155,6 +160,25 @@ public final class BMC {
         try change(&copy)
         try persist(copy, as: file)
         self[keyPath: keyPath] = copy
+    }
+
+    /// Asks the platform for an action and calls `completion` with the outcome on the BMC's
+    /// event loop. With no hook for it, the action is refused (0xD5, not supported in the
+    /// present state) and the missing hook named in the log; it is never faked.
+    public func perform(_ action: PlatformAction, reason: String,
+                        completion: @escaping (PlatformActionOutcome) -> Void) {
+        guard let platform, platform.supports(action) else {
+            logger.warning("platform action refused: no hook configured", metadata: ["hook": "\(action.name)", "reason": "\(reason)"])
+            completion(.failed(CompletionCode(0xD5)))
+            return
+        }
+        logger.notice("platform action", metadata: ["action": "\(action.name)", "reason": "\(reason)"])
+        let loopBound = UnsafeTransfer(completion)
+        platform.perform(action, reason: reason) { [timers] outcome in
+            // Without a loop (unit tests) the platform is expected to answer synchronously.
+            guard let timers else { return loopBound.value(outcome) }
+            timers.execute { loopBound.value(outcome) }
+        }
     }
 
     func persistUsers() throws(CompletionCode) { try persist(users, as: BMC.usersFile) }
