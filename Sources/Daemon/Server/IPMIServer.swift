@@ -45,6 +45,7 @@ final class IPMIServer: Sendable {
             let bmcConfiguration = configuration.bmc
             let bmc = try await loop.submit {
                 let bmc = try BMC(configuration: bmcConfiguration, logger: logger)
+                bmc.timers = BMCTimers(loop: loop)
                 bmc.sel.writeInBackground(on: ThreadPoolSELWriter(pool: diskWriter, loop: loop))
                 return NIOLoopBound(bmc, eventLoop: loop)
             }.get()
