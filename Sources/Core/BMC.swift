@@ -28,6 +28,13 @@ public final class BMC {
     public var platform: (any PlatformActions)?
     /// Sub-second timers on the BMC's loop (watchdog, identify); nil where nothing runs them.
     public var timers: BMCTimers?
+    /// The BMC watchdog timer (Set/Get/Reset Watchdog Timer); volatile.
+    public internal(set) var watchdog = BMCWatchdog()
+    /// What system software last reported through Set ACPI Power State; volatile.
+    public internal(set) var acpiPowerState = ACPIPowerState()
+    /// Re-executes the daemon (Cold Reset), called on the BMC's loop once the answer is out;
+    /// nil refuses Cold Reset (0xD5).
+    public var onColdReset: (@Sendable () -> Void)?
     public var logger: Logger
     public internal(set) var drops = RateLimitedLog()
 

@@ -80,9 +80,11 @@ struct Serve: AsyncParsableCommand {
         }
 
         let signals = TerminationSignals()
+        let coldReset = ColdReset(signals: signals)
         let server: IPMIServer
         do {
-            server = try await IPMIServer.start(configuration: configuration, logger: logger)
+            server = try await IPMIServer.start(configuration: configuration, logger: logger,
+                                                onColdReset: coldReset.request)
         } catch {
             logger.critical("cannot start: \(error)")
             throw ExitCode(71) // EX_OSERR
@@ -103,6 +105,10 @@ struct Serve: AsyncParsableCommand {
         await signals.wait()
         logger.info("stopping")
         await server.stop()
+        if coldReset.isRequested {
+            logger.critical("cold reset: cannot re-execute: \(coldReset.reexecute(logger: logger))")
+            throw ExitCode(71) // EX_OSERR
+        }
     }
 }
 

@@ -80,7 +80,7 @@ final class PEFIntegrationTests: XCTestCase {
         let conf = section("PEF_Conf", in: checkout.stdout)
         XCTAssertEqual(conf["Alert_Startup_Delay"], "5")
         XCTAssertEqual(conf["Enable_PEF_Alert_Startup_Delay"], "Yes")
-        let extra = section("Event_Filter_6", in: checkout.stdout)
+        let extra = section("Event_Filter_7", in: checkout.stdout) // after the six defaults
         XCTAssertEqual(extra["Enable_Filter"], "Yes")
         XCTAssertEqual(extra["Sensor_Type"], "Voltage")
         XCTAssertEqual(extra["Event_Data1_Offset_Mask"], "0x280")

@@ -4,8 +4,16 @@ import NIOCore
 public enum AppCommands {
     public static let table: [CommandSpec] = [
         CommandSpec(0x01, "Get Device ID", .user, getDeviceID),
+        CommandSpec(0x02, "Cold Reset", .administrator, coldReset),
+        CommandSpec(0x03, "Warm Reset", .administrator, warmReset),
         CommandSpec(0x04, "Get Self Test Results", .user, getSelfTestResults),
+        CommandSpec(0x05, "Manufacturing Test On", .administrator, manufacturingTestOn),
+        CommandSpec(0x06, "Set ACPI Power State", .administrator, setACPIPowerState),
+        CommandSpec(0x07, "Get ACPI Power State", .user, getACPIPowerState),
         CommandSpec(0x08, "Get Device GUID", .user, getDeviceGUID),
+        CommandSpec(0x22, "Reset Watchdog Timer", .operator, resetWatchdogTimer),
+        CommandSpec(0x24, "Set Watchdog Timer", .operator, setWatchdogTimer),
+        CommandSpec(0x25, "Get Watchdog Timer", .user, getWatchdogTimer),
         CommandSpec(0x37, "Get System GUID", .none, getSystemGUID),
         CommandSpec(0x38, "Get Channel Authentication Capabilities", .none, getChannelAuthCapabilities),
         CommandSpec(0x39, "Get Session Challenge", .none, getSessionChallenge),

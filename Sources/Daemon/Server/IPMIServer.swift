@@ -34,7 +34,8 @@ final class IPMIServer: Sendable {
         self.boundAddresses = channels.compactMap(\.localAddress)
     }
 
-    static func start(configuration: DaemonConfiguration, logger: Logger) async throws -> IPMIServer {
+    static func start(configuration: DaemonConfiguration, logger: Logger,
+                      onColdReset: (@Sendable () -> Void)? = nil) async throws -> IPMIServer {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let pollerGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()
@@ -46,6 +47,7 @@ final class IPMIServer: Sendable {
             let bmc = try await loop.submit {
                 let bmc = try BMC(configuration: bmcConfiguration, logger: logger)
                 bmc.timers = BMCTimers(loop: loop)
+                bmc.onColdReset = onColdReset
                 bmc.sel.writeInBackground(on: ThreadPoolSELWriter(pool: diskWriter, loop: loop))
                 return NIOLoopBound(bmc, eventLoop: loop)
             }.get()
@@ -137,15 +139,18 @@ final class TerminationSignals: Sendable {
         }
         self.sources = sources
         for source in sources {
-            source.setEventHandler { [state] in
-                let waiter = state.withLockedValue { value in
-                    defer { value = (true, nil) }
-                    return value.waiter
-                }
-                waiter?.resume()
-            }
+            source.setEventHandler { [self] in fire() }
             source.resume()
         }
+    }
+
+    /// Stops the daemon as SIGTERM does (Cold Reset asks this way too).
+    func fire() {
+        let waiter = state.withLockedValue { value in
+            defer { value = (true, nil) }
+            return value.waiter
+        }
+        waiter?.resume()
     }
 
     func wait() async {
