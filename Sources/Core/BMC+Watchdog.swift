@@ -6,10 +6,17 @@ extension BMC {
     /// The watchdog's clock: the BMC loop's, so a test that advances its loop's time moves it.
     var watchdogNow: NIODeadline { timers?.now ?? .now() }
 
-    func setWatchdog(_ request: SetWatchdogTimerRequest) {
+    func setWatchdog(_ request: SetWatchdogTimerRequest, context: RequestContext) {
         watchdog.set(request.settings, dontStop: request.dontStop, clearing: request.clearedExpirationFlags,
                      now: watchdogNow)
         rescheduleWatchdog()
+        let settings = request.settings
+        var metadata = requesterMetadata(context)
+        metadata["timer_use"] = "\(settings.timerUse)"
+        metadata["action"] = "\(settings.timeoutAction)"
+        metadata["countdown"] = "\(Double(settings.initialCountdown) / 10) s"
+        metadata["running"] = "\(watchdog.isRunning)"
+        logger.info("watchdog set", metadata: metadata)
     }
 
     func resetWatchdog() throws(CompletionCode) {
@@ -38,32 +45,16 @@ extension BMC {
         let occurrence = watchdog.advance(now: watchdogNow)
         rescheduleWatchdog()
         guard let occurrence else { return }
-        let settings: WatchdogSettings
-        switch occurrence {
-        case .preTimeout(let preTimeout):
-            settings = preTimeout
-            logger.notice("watchdog pre-timeout interrupt", metadata: [
-                "timer_use": "\(settings.timerUse)", "interrupt": "\(settings.preTimeoutInterrupt)",
-            ])
-        case .expired(let expired):
-            settings = expired
-            logger.warning("watchdog expired", metadata: [
-                "timer_use": "\(settings.timerUse)", "action": "\(settings.timeoutAction)",
-            ])
-        }
+        let settings = occurrence.settings
+        logger.warning("\(occurrence.reason)", metadata: [
+            "timer_use": "\(settings.timerUse)", "action": "\(settings.timeoutAction)",
+            "pre_timeout_interrupt": "\(settings.preTimeoutInterrupt)",
+        ])
         if !settings.dontLog {
             logEvent(WatchdogSensor(among: configuration.sensors).event(for: occurrence), source: "watchdog")
         }
-        // An SMI or messaging interrupt needs a host interface this BMC does not have; an NMI
-        // is the platform's diagnostic interrupt.
-        let action: PlatformAction?
-        switch occurrence {
-        case .preTimeout: action = settings.preTimeoutInterrupt == .nmi ? .diagnosticInterrupt : nil
-        case .expired: action = settings.timeoutAction.platformAction
-        }
-        guard let action else { return }
-        let reason = if case .expired = occurrence { "watchdog expired" } else { "watchdog pre-timeout" }
-        perform(action, reason: reason) { [logger] outcome in
+        guard let action = occurrence.platformAction else { return }
+        perform(action, reason: occurrence.reason) { [logger] outcome in
             if case .failed(let code) = outcome {
                 logger.warning("watchdog action failed", metadata: ["action": "\(action)", "completion_code": "\(code)"])
             }

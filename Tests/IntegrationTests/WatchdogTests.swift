@@ -123,6 +123,9 @@ final class WatchdogTests: XCTestCase {
         XCTAssertFalse(daemon.log.contains("watchdog expired"), daemon.log)
     }
 
+    /// How many times the daemon's log says it started.
+    func starts(_ daemon: Daemon) -> Int { daemon.log.components(separatedBy: "ipmigod started").count - 1 }
+
     func testColdResetReexecutesWithPersistentStateIntact() throws {
         let daemon = try Daemon()
         let pid = daemon.pid
@@ -134,7 +137,7 @@ final class WatchdogTests: XCTestCase {
         let reset = try daemon.ipmitool(["mc", "reset", "cold"])
         XCTAssertEqual(reset.status, 0, "\(reset)")
         XCTAssertTrue(reset.stdout.contains("Sent cold reset command to MC"), "\(reset)")
-        XCTAssertTrue(waitUntil(10) { daemon.log.components(separatedBy: "ipmigod started").count == 2 }, daemon.log)
+        XCTAssertTrue(waitUntil(10) { starts(daemon) == 2 }, daemon.log)
         XCTAssertTrue(daemon.log.contains("cold reset: re-executing"), daemon.log)
         XCTAssertTrue(daemon.isRunning)
         XCTAssertEqual(daemon.pid, pid, "the same process, re-executed")
@@ -148,7 +151,7 @@ final class WatchdogTests: XCTestCase {
         // freeipmi asks the same way; the daemon comes back again.
         let freeipmi = try daemon.freeipmi("bmc-device", ["--cold-reset"])
         XCTAssertEqual(freeipmi.status, 0, "\(freeipmi)")
-        XCTAssertTrue(waitUntil(10) { daemon.log.components(separatedBy: "ipmigod started").count == 3 }, daemon.log)
+        XCTAssertTrue(waitUntil(10) { starts(daemon) == 3 }, daemon.log)
         XCTAssertAnswered(try daemon.ipmitool(["mc", "info"]), within: 5)
     }
 

@@ -5,8 +5,8 @@ extension AppCommands {
         return EmptyResponse()
     }
 
-    static func setWatchdogTimer(_ bmc: BMC, _ request: SetWatchdogTimerRequest, _: RequestContext) -> EmptyResponse {
-        bmc.setWatchdog(request)
+    static func setWatchdogTimer(_ bmc: BMC, _ request: SetWatchdogTimerRequest, context: RequestContext) -> EmptyResponse {
+        bmc.setWatchdog(request, context: context)
         return EmptyResponse()
     }
 

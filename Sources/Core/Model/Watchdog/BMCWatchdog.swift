@@ -30,6 +30,30 @@ public struct BMCWatchdog: Sendable {
     public enum Occurrence: Sendable, Equatable {
         case preTimeout(WatchdogSettings)
         case expired(WatchdogSettings)
+
+        public var settings: WatchdogSettings {
+            switch self {
+            case .preTimeout(let settings), .expired(let settings): settings
+            }
+        }
+
+        /// What the platform is asked to do: the timeout action, or for the pre-timeout an
+        /// NMI as the diagnostic interrupt (an SMI or messaging interrupt needs a host
+        /// interface this BMC does not have).
+        public var platformAction: PlatformAction? {
+            switch self {
+            case .preTimeout(let settings): settings.preTimeoutInterrupt == .nmi ? .diagnosticInterrupt : nil
+            case .expired(let settings): settings.timeoutAction.platformAction
+            }
+        }
+
+        /// The reason given with the platform action, in log lines and to hooks.
+        public var reason: String {
+            switch self {
+            case .preTimeout: "watchdog pre-timeout"
+            case .expired: "watchdog expired"
+            }
+        }
     }
 
     /// Set Watchdog Timer: new settings take effect at once. Without "don't stop" the timer

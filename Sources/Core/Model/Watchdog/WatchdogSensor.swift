@@ -30,15 +30,10 @@ public struct WatchdogSensor: Sendable, Equatable {
     /// The SEL event for what the watchdog did. Event data 2 (flagged in data 1, bits 7:6 =
     /// 11b) holds the interrupt type in bits 7:4 and the timer use in bits 3:0.
     public func event(for occurrence: BMCWatchdog.Occurrence) -> PlatformEvent {
-        let offset: UInt8
-        let settings: WatchdogSettings
-        switch occurrence {
-        case .expired(let expired):
-            settings = expired
-            offset = expired.timeoutAction.rawValue
-        case .preTimeout(let preTimeout):
-            settings = preTimeout
-            offset = Self.timerInterruptOffset
+        let settings = occurrence.settings
+        let offset = switch occurrence {
+        case .expired: settings.timeoutAction.rawValue
+        case .preTimeout: Self.timerInterruptOffset
         }
         return PlatformEvent(
             generatorID: PlatformEvent.bmcGeneratorID | UInt16(lun) << 8, sensorType: Self.sensorType,
