@@ -108,7 +108,9 @@ final class WatchdogTests: XCTestCase {
         let configured = SensorDefinition(number: 0x30, name: "Watchdog", sensorType: 0x23,
                                           kind: .discrete(eventReadingType: 0x6F, states: WatchdogSensor.states),
                                           entityID: 0x07, isEventOnly: true)
-        let others = (1...0xFE).map { SensorDefinition(number: UInt8($0), name: "S\($0)", sensorType: 0x01, kind: .threshold, entityID: 7) }
+        let others = (1...0xFE).map {
+            SensorDefinition(number: UInt8($0), name: "S\($0)", sensorType: 0x01, kind: .threshold, entityID: 7)
+        }
         XCTAssertEqual(WatchdogSensor(among: [configured]).number, 0x30, "the configured one, so the SDR names it")
         XCTAssertEqual(WatchdogSensor(among: Array(others.dropLast())).number, 0xFE)
         XCTAssertEqual(WatchdogSensor(among: Array(others.dropFirst())).number, 0x01, "the highest free number")
@@ -270,6 +272,22 @@ final class DeviceControlTests: XCTestCase {
         bmc.loop.advanceTime(by: .seconds(2))
         XCTAssertTrue(bmc.platform.performed.isEmpty, "the stopped watchdog does not fire")
         XCTAssertEqual(try bmc.call(0x01).0, .ok, "the asking session goes on")
+    }
+
+    /// Random data to every new command: each gets an answer, and the BMC goes on.
+    func testRandomRequestsToTheNewCommandsAlwaysGetAnAnswer() throws {
+        var bmc = try WatchdogTests.Harness()
+        var random = SystemRandomNumberGenerator()
+        let commands: [UInt8] = [0x02, 0x03, 0x05, 0x06, 0x07, 0x22, 0x24, 0x25]
+        let answers: Set<UInt8> = [0x00, 0x80, 0xC7, 0xCC, 0xD5]
+        for _ in 0..<2000 {
+            let command = commands.randomElement(using: &random)!
+            let data = (0..<Int.random(in: 0...8, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+            let code = try bmc.call(command, data).0
+            XCTAssertTrue(answers.contains(code.rawValue), "command \(command) \(data): \(code)")
+            bmc.loop.advanceTime(by: .milliseconds(Int64.random(in: 0...300, using: &random)))
+        }
+        XCTAssertEqual(try bmc.call(0x01).0, .ok)
     }
 
     func testManufacturingTestOnAndACPIPowerState() throws {
