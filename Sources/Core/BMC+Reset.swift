@@ -15,9 +15,10 @@ extension BMC {
     /// Warm Reset: resets the BMC's volatile state without restarting it. Cleared: every
     /// session but the one that asked (so it gets its answer and can close itself), pending
     /// session setups, the volatile channel access (back to the non-volatile settings), the
-    /// watchdog (stopped), and the SEL and SDR reservations. Kept: everything persistent,
-    /// sensor scanning and event state, PEF and alerting, the ACPI power state (the system's,
-    /// not the BMC's). Done before the answer, which it does not change.
+    /// watchdog (stopped, its pre-timeout message flag cleared), and the SEL and SDR
+    /// reservations. Kept: everything persistent, sensor scanning and event state, PEF and
+    /// alerting, the ACPI power state (the system's, not the BMC's). Done before the answer,
+    /// which it does not change.
     func warmReset(requestedBy context: RequestContext) {
         let closed = sessions.active.keys.filter { $0 != context.session?.id }
         for id in closed { sessions.close(id: id) }
@@ -25,6 +26,7 @@ extension BMC {
         sessions.handshakes.removeAll()
         channelAccess.volatile = channelAccess.nonVolatile
         stopWatchdog()
+        watchdog.preTimeoutInterruptFlag = false
         // A new reservation cancels the one a client holds.
         _ = sel.reserve()
         _ = sdr.reserve()

@@ -86,7 +86,9 @@ final class WatchdogTests: XCTestCase {
         watchdog.set(settings, dontStop: false, clearing: 0, now: start)
         try watchdog.reset(now: start)
         XCTAssertEqual(watchdog.nextDeadline, start + .seconds(3))
+        XCTAssertFalse(watchdog.preTimeoutInterruptFlag)
         XCTAssertEqual(watchdog.advance(now: start + .seconds(3)), .preTimeout(settings))
+        XCTAssertTrue(watchdog.preTimeoutInterruptFlag, "for Get Message Flags")
         XCTAssertThrowsError(try watchdog.reset(now: start + .seconds(4))) {
             XCTAssertEqual($0 as? CompletionCode, .notSupportedInPresentState)
         }

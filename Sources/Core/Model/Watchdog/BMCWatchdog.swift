@@ -19,6 +19,9 @@ public struct BMCWatchdog: Sendable {
     private var heldCountdown: UInt16 = 0
     /// The pre-timeout interrupt fired in this countdown: from then on only a Set restarts it.
     public private(set) var preTimeoutReached = false
+    /// Get Message Flags' "watchdog pre-timeout interrupt" flag (IPMI 2.0 section 22.4): set
+    /// when the interrupt fires, cleared by Clear Message Flags and by a warm reset.
+    public var preTimeoutInterruptFlag = false
     /// The task `BMC+Watchdog` scheduled for `nextDeadline`, cancelled when that changes.
     var scheduledCheck: Scheduled<Void>?
 
@@ -115,6 +118,7 @@ public struct BMCWatchdog: Sendable {
         }
         if let preTimeout = preTimeoutDeadline(expiry: expiry, settings: settings), now >= preTimeout {
             preTimeoutReached = true
+            preTimeoutInterruptFlag = true
             return .preTimeout(settings)
         }
         return nil
