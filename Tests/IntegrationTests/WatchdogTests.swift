@@ -109,15 +109,19 @@ final class WatchdogTests: XCTestCase {
 
     func testResetInTimeNothingHappens() throws {
         let daemon = try Daemon()
-        XCTAssertAnswered(try daemon.ipmitool(Self.setHardReset(deciseconds: 20)))
+        XCTAssertAnswered(try daemon.ipmitool(Self.setHardReset(deciseconds: 30)))
         let started = Date()
         XCTAssertAnswered(try daemon.ipmitool(["mc", "watchdog", "reset"]))
-        while Date().timeIntervalSince(started) < 5 {
+        // Twice the countdown, reset every half second or so.
+        while Date().timeIntervalSince(started) < 6 {
             Thread.sleep(forTimeInterval: 0.5)
             XCTAssertAnswered(try daemon.ipmitool(["mc", "watchdog", "reset"]))
         }
+        let running = try daemon.ipmitool(["mc", "watchdog", "get"])
+        XCTAssertEqual(fields(running.stdout)["Watchdog Timer Is"], "Started/Running", "\(running)")
+        XCTAssertEqual(fields(running.stdout)["Timer Expiration Flags"], "None (0x00)", "\(running)")
         XCTAssertAnswered(try daemon.ipmitool(["mc", "watchdog", "off"]))
-        Thread.sleep(forTimeInterval: 2.5)
+        Thread.sleep(forTimeInterval: 3.5)
         let list = try daemon.ipmitool(["sel", "list"])
         XCTAssertFalse(list.stdout.contains("Watchdog"), "\(list)")
         XCTAssertFalse(daemon.log.contains("watchdog expired"), daemon.log)
