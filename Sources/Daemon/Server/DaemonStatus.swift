@@ -22,6 +22,8 @@ struct DaemonStatus: Codable, Equatable {
     var alertsRaised: Int
     var destinations: [Destination]
     var droppedPackets: [String: Int]
+    /// PET Acknowledges refused that named no destination (their address and sequence number both unknown).
+    var strayAcknowledgements: Int
 
     /// Taken on the BMC's event loop.
     init(bmc: BMC, sender: PETSender) {
@@ -37,6 +39,7 @@ struct DaemonStatus: Codable, Equatable {
                                counters: sender.counters(for: selector))
         }
         droppedPackets = bmc.drops.counts
+        strayAcknowledgements = sender.strayAcknowledgementCount
     }
 
     var text: String {
@@ -49,9 +52,11 @@ struct DaemonStatus: Codable, Equatable {
             let c = destination.counters
             lines.append("  \(destination.selector): \(destination.address) \(destination.version)"
                 + (destination.acknowledged ? " acknowledged" : "")
-                + ": sent \(c.sent), acknowledged \(c.acknowledged), retried \(c.retried), failed \(c.failed)")
+                + ": sent \(c.sent), acknowledged \(c.acknowledged), retried \(c.retried), failed \(c.failed)"
+                + ", bad acknowledgements \(c.badAcknowledgements)")
         }
         if destinations.isEmpty { lines.append("  (none set)") }
+        if strayAcknowledgements > 0 { lines.append("bad PET acknowledgements for no destination: \(strayAcknowledgements)") }
         if !droppedPackets.isEmpty {
             lines.append("dropped packets: " + droppedPackets.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
                 .joined(separator: ", "))

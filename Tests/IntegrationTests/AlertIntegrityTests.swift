@@ -1,0 +1,134 @@
+import Foundation
+import IPMIAlerting
+import IPMICore
+import NIOCore
+import XCTest
+
+/// Alerts an attacker on the management network can neither silence nor replay, with the
+/// real daemon, snmptrapd and freeipmi's ipmi-pet.
+final class AlertIntegrityTests: XCTestCase {
+    private var folder = ""
+
+    override func setUpWithError() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("ipmigod-integrity-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    /// An acknowledged destination on 127.0.0.1, where ipmi-pet runs (as on the receiver's
+    /// host): a PET Acknowledge from another address, or one with the right sequence number
+    /// and the other fields wrong (the spoof of the attack), is refused with 0xCC, counted,
+    /// and the retries go on; the receiver's own acknowledgement stops them.
+    func testSpoofedPETAcknowledgeDoesNotStopRetriesAndTheReceiversDoes() throws {
+        let receiver = try TrapReceiver(folder: folder, address: "127.0.0.1")
+        defer { receiver.stop() }
+        let daemon = try Daemon(Daemon.Options(extraConfig: """
+            sensors:
+              - { name: CPU Temp, type: temperature, interval: 0.1, thresholds: { uc: 90 },
+                  source: { file: { path: "FOLDER/cpu-temp", scale: 0.001 } } }
+            lan:
+              ip_address: 127.0.0.9
+              alert_destinations:
+                - { selector: 1, address: 127.0.0.1, port: \(receiver.port), version: v1, acknowledged: true, ack_timeout: 1, retries: 7 }
+            """))
+        try "95000\n".write(toFile: daemon.folder.appendingPathComponent("cpu-temp").path, atomically: true, encoding: .utf8)
+        XCTAssertTrue(waitUntil(4) { receiver.traps.count >= 2 }, receiver.output)
+        let trap = try XCTUnwrap(receiver.traps.first)
+        let genuine = acknowledgement(of: trap.payload)
+
+        let elsewhere = UDPSocket(host: "127.0.0.1", port: daemon.port, receiveTimeout: 2)
+        elsewhere.bindLocal(host: "127.0.0.5")
+        XCTAssertEqual(try acknowledge(genuine, through: elsewhere), .invalidDataField, "every field right, wrong address")
+        // Timestamp, event source type, sensor device, sensor number and event data all zero.
+        let spoofed = Array(genuine.prefix(2)) + [UInt8](repeating: 0, count: 10)
+        let local = UDPSocket(host: "127.0.0.1", port: daemon.port, receiveTimeout: 2)
+        XCTAssertEqual(try acknowledge(spoofed, through: local), .invalidDataField, "the sequence number alone")
+        let afterSpoofs = receiver.traps.count
+        XCTAssertTrue(waitUntil(3) { receiver.traps.count >= afterSpoofs + 2 }, "retries go on: \(receiver.output)")
+        XCTAssertTrue(waitUntil(3) { ((try? daemon.status()) ?? "").contains("acknowledged 0, retried") },
+                      "not counted as acknowledged")
+        XCTAssertTrue(waitUntil(3) { ((try? daemon.status()) ?? "").contains("bad acknowledgements 2") },
+                      (try? daemon.status()) ?? "")
+
+        let ack = try runTool("ipmi-pet", ["-h", "127.0.0.1:\(daemon.port)", "--pet-acknowledge", trap.specific]
+                                  + trap.payload.map { String(format: "%02X", $0) }, timeout: 20)
+        XCTAssertEqual(ack.status, 0, "\(ack)")
+        Thread.sleep(forTimeInterval: 0.3)
+        let afterAck = receiver.traps.count
+        Thread.sleep(forTimeInterval: 2.5)
+        XCTAssertEqual(receiver.traps.count, afterAck, "no retries after the receiver's acknowledgement: \(receiver.output)")
+        XCTAssertTrue(waitUntil(3) { ((try? daemon.status()) ?? "").contains("acknowledged 1,") }, (try? daemon.status()) ?? "")
+        // The same acknowledgement again (its answer lost, say) is still accepted.
+        XCTAssertEqual(try acknowledge(genuine, through: local), .ok)
+    }
+
+    /// A captured SNMPv3 trap is accepted again only within its boot (RFC 3414's 150-second
+    /// window); once the daemon has restarted, its engine boots have grown and snmptrapd
+    /// refuses the old message.
+    func testReplayedV3TrapIsRefusedAfterARestart() throws {
+        let uuid = try XCTUnwrap(UUID(uuidString: Daemon.guid))
+        let guid = withUnsafeBytes(of: uuid.uuid) { Array($0.reversed()) }
+        let engine = SNMPEngine.engineID(systemGUID: guid, enterprise: 4413).map { String(format: "%02X", $0) }.joined()
+        let receiver = try TrapReceiver(folder: folder, extraConfig: """
+            createUser -e 0x\(engine) pet-user SHA pet-auth-pass AES pet-priv-pass
+            authUser log,execute,net pet-user priv
+
+            """)
+        defer { receiver.stop() }
+        let capture = UDPSocket(host: "127.0.0.3", port: 9, receiveTimeout: 3)
+        let capturePort = capture.bindLocal(host: "127.0.0.3")
+        let credentials = "v3: { user: pet-user, auth_passphrase: pet-auth-pass, priv_passphrase: pet-priv-pass }"
+        let daemon = try Daemon(Daemon.Options(extraConfig: """
+            lan:
+              ip_address: 127.0.0.9
+              alert_destinations:
+                - { selector: 1, address: 127.0.0.2, port: \(receiver.port), version: v3, \(credentials) }
+                - { selector: 2, address: 127.0.0.3, port: \(capturePort), version: v3, \(credentials) }
+            """))
+        let engineFile = daemon.stateDirectory + "/snmp-engine.json"
+        XCTAssertTrue(try String(contentsOfFile: engineFile, encoding: .utf8).contains("\"boots\" : 1"))
+        for selector in ["0x01", "0x02"] {
+            XCTAssertAnswered(try daemon.ipmitool(["raw", "0x04", "0x16", "0x01", selector, "0x00"])) // Alert Immediate
+        }
+        XCTAssertTrue(waitUntil(5) { receiver.traps.count == 1 }, receiver.output)
+        let captured = try XCTUnwrap(capture.receive(), "the same trap, captured on its way to destination 2")
+        let replay = UDPSocket(host: "127.0.0.2", port: receiver.port)
+        replay.send(captured)
+        XCTAssertTrue(waitUntil(3) { receiver.traps.count == 2 }, "within its boot the replay is in the window: \(receiver.output)")
+
+        daemon.stop()
+        try daemon.start()
+        XCTAssertTrue(try String(contentsOfFile: engineFile, encoding: .utf8).contains("\"boots\" : 2"), "one more boot")
+        XCTAssertAnswered(try daemon.ipmitool(["raw", "0x04", "0x16", "0x01", "0x01", "0x00"]))
+        XCTAssertTrue(waitUntil(5) { receiver.traps.count == 3 }, "the new boot's trap: \(receiver.output)\n\(daemon.log)")
+        replay.send(captured)
+        Thread.sleep(forTimeInterval: 1.5)
+        XCTAssertEqual(receiver.traps.count, 3, "the old boot's trap is refused: \(receiver.output)")
+        XCTAssertTrue(daemon.log.contains("boots=2"), "the start says so: \(daemon.log)")
+    }
+
+    // MARK: Helpers
+
+    /// The 12 bytes of a PET Acknowledge for a PET payload (multi-byte fields LS byte first).
+    private func acknowledgement(of payload: [UInt8]) -> [UInt8] {
+        [payload[17], payload[16], payload[21], payload[20], payload[19], payload[18], payload[25], payload[27], payload[28],
+         payload[31], payload[32], payload[33]]
+    }
+
+    /// Sends a PET Acknowledge outside a session; returns its completion code.
+    private func acknowledge(_ request: [UInt8], through socket: UDPSocket) throws -> CompletionCode {
+        socket.drain()
+        socket.send(Array(RMCPPlusConsole.sessionless(.sensorEvent, 0x17, request).readableBytesView))
+        let answer = try XCTUnwrap(socket.receive(), "answered")
+        return try RMCPPlusConsole.sessionlessResponse(ByteBuffer(bytes: answer)).completionCode
+    }
+}
+
+private extension Daemon {
+    func status() throws -> String {
+        try runTool(Daemon.binary, ["status", "--state-dir", stateDirectory]).stdout
+    }
+}
