@@ -108,6 +108,8 @@ final class AlertIntegrityTests: XCTestCase {
         Thread.sleep(forTimeInterval: 1.5)
         XCTAssertEqual(receiver.traps.count, 3, "the old boot's trap is refused: \(receiver.output)")
         XCTAssertTrue(daemon.log.contains("boots=2"), "the start says so: \(daemon.log)")
+        XCTAssertTrue(waitUntil(4) { ((try? daemon.status()) ?? "").contains("SNMPv3 engine ID: 0x\(engine.lowercased()), boots 2") },
+                      "and so does ipmigod status: \((try? daemon.status()) ?? "")")
     }
 
     // MARK: Helpers

@@ -143,6 +143,9 @@ public final class PETSender: @unchecked Sendable {
         return accepted
     }
 
+    /// The SNMPv3 engine v3 traps come from: what receivers name in `createUser -e`.
+    public var engine: SNMPEngine { SNMPEngine(id: configuration.engineID, boots: configuration.engineBoots) }
+
     /// PET Acknowledges refused that could not be put down to any destination.
     public var strayAcknowledgementCount: Int { lock.withLock { strayAcknowledgements } }
 

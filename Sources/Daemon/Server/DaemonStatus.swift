@@ -24,6 +24,9 @@ struct DaemonStatus: Codable, Equatable {
     var droppedPackets: [String: Int]
     /// PET Acknowledges refused that named no destination (their address and sequence number both unknown).
     var strayAcknowledgements: Int
+    /// The SNMPv3 engine ID (hex) and this start's engine boots, for receivers' `createUser -e`.
+    var snmpEngineID: String
+    var snmpEngineBoots: UInt32
 
     /// Taken on the BMC's event loop.
     init(bmc: BMC, sender: PETSender) {
@@ -40,6 +43,8 @@ struct DaemonStatus: Codable, Equatable {
         }
         droppedPackets = bmc.drops.counts
         strayAcknowledgements = sender.strayAcknowledgementCount
+        snmpEngineID = sender.engine.id.hexString
+        snmpEngineBoots = sender.engine.boots
     }
 
     var text: String {
@@ -57,6 +62,7 @@ struct DaemonStatus: Codable, Equatable {
         }
         if destinations.isEmpty { lines.append("  (none set)") }
         if strayAcknowledgements > 0 { lines.append("bad PET acknowledgements for no destination: \(strayAcknowledgements)") }
+        lines.append("SNMPv3 engine ID: 0x\(snmpEngineID), boots \(snmpEngineBoots)")
         if !droppedPackets.isEmpty {
             lines.append("dropped packets: " + droppedPackets.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
                 .joined(separator: ", "))
