@@ -59,12 +59,14 @@ public final class PEFEngine {
 
     /// Runs an event through the filters and policies; returns the alerts to send now.
     /// Alerts of events held by a delay or the postpone timer come out of a later call or
-    /// `releaseDeferred()`, carrying the `context` taken at the event.
-    public func evaluate(_ event: PlatformEvent, recordID: UInt16?, context: AlertContext = AlertContext()) -> [AlertRequest] {
+    /// `releaseDeferred()`, carrying the `context` taken at the event. The context is taken
+    /// only for an event that is held or alerts: most events do neither.
+    public func evaluate(_ event: PlatformEvent, recordID: UInt16?,
+                         context: @autoclosure () -> AlertContext = AlertContext()) -> [AlertRequest] {
         let now = clock()
         if isHeld(now) {
             if deferredEvents.count == PEFEngine.deferredLimit { deferredEvents.removeFirst() }
-            deferredEvents.append((event, recordID, context))
+            deferredEvents.append((event, recordID, context()))
             return []
         }
         return releaseDeferred(now: now) + releaseAlerts(process(event, recordID: recordID, context: context), now: now)
@@ -78,7 +80,7 @@ public final class PEFEngine {
         guard !isHeld(now) else { return [] }
         let events = deferredEvents
         deferredEvents = []
-        var alerts = events.flatMap { process($0.event, recordID: $0.recordID, context: $0.context) }
+        var alerts = events.flatMap { held in process(held.event, recordID: held.recordID, context: { held.context }) }
         if !isAlertHeld(now) {
             alerts = deferredAlerts + alerts
             deferredAlerts = []
@@ -105,7 +107,7 @@ public final class PEFEngine {
     /// Filters, then the power action, then the alerts of each policy set that matched.
     /// A deassertion that matches a filter alerts too, so the NMS sees the condition clear,
     /// with PET severity "OK" (04h), and never takes a power action.
-    private func process(_ event: PlatformEvent, recordID: UInt16?, context: AlertContext) -> [AlertRequest] {
+    private func process(_ event: PlatformEvent, recordID: UInt16?, context: () -> AlertContext) -> [AlertRequest] {
         if let recordID { lastBMCProcessedID = recordID }
         guard tables.isEnabled else { return [] }
         let allowed = tables.allowedActions
@@ -128,6 +130,8 @@ public final class PEFEngine {
             lastPowerAction = (power, event)
             onPowerAction?(power, event)
         }
+        guard !policies.isEmpty else { return [] }
+        let context = context()
         return policies.flatMap { policy in
             resolve(policy: policy.number, filter: policy.filter) {
                 AlertRequest(event: event, recordID: recordID, destinationSelector: $0.destinationSelector,
