@@ -112,6 +112,34 @@ final class AlertIntegrityTests: XCTestCase {
                       "and so does ipmigod status: \((try? daemon.status()) ?? "")")
     }
 
+    /// An event while PEF is postponed (Arm PEF Postpone Timer, as ipmitool sends it) alerts
+    /// when the timer runs out, and its PET carries the time of the event, not of the send.
+    func testAlertHeldByThePostponeTimerCarriesTheEventTime() throws {
+        let receiver = try TrapReceiver(folder: folder)
+        defer { receiver.stop() }
+        let daemon = try Daemon(Daemon.Options(extraConfig: """
+            sensors:
+              - { name: CPU Temp, type: temperature, interval: 0.1, thresholds: { uc: 90 },
+                  source: { file: { path: "FOLDER/cpu-temp", scale: 0.001 } } }
+            lan:
+              ip_address: 127.0.0.9
+              alert_destinations:
+                - { selector: 1, address: 127.0.0.2, port: \(receiver.port), version: v2c }
+            """))
+        let temperature = daemon.folder.appendingPathComponent("cpu-temp").path
+        try "50000\n".write(toFile: temperature, atomically: true, encoding: .utf8)
+        Thread.sleep(forTimeInterval: 0.5)
+        XCTAssertAnswered(try daemon.ipmitool(["raw", "0x04", "0x11", "0x05"])) // postpone PEF for 5 s
+        let eventTime = UInt32(Date().timeIntervalSince1970)
+        try "95000\n".write(toFile: temperature, atomically: true, encoding: .utf8)
+        XCTAssertTrue(waitUntil(9) { !receiver.traps.isEmpty }, receiver.output)
+        let arrival = UInt32(Date().timeIntervalSince1970)
+        let payload = try XCTUnwrap(receiver.traps.first?.payload)
+        let sent = payload[18..<22].reduce(UInt32(0)) { $0 << 8 | UInt32($1) } + PETTimestamp.epochOffset
+        XCTAssertGreaterThanOrEqual(arrival, eventTime + 3, "held by the postpone timer")
+        XCTAssertTrue((eventTime...eventTime + 1).contains(sent), "the event's time \(eventTime), not the send's \(arrival): \(sent)")
+    }
+
     // MARK: Helpers
 
     /// The 12 bytes of a PET Acknowledge for a PET payload (multi-byte fields LS byte first).
