@@ -95,6 +95,15 @@ final class AlertIntegrityTests: XCTestCase {
         }
         XCTAssertTrue(waitUntil(5) { receiver.traps.count == 1 }, receiver.output)
         let captured = try XCTUnwrap(capture.receive(), "the same trap, captured on its way to destination 2")
+        let first = try XCTUnwrap(USMHeader(message: captured), "an SNMPv3 message")
+        XCTAssertEqual(first.engineID.map { String(format: "%02X", $0) }.joined(), engine, "the install's engine ID")
+        XCTAssertEqual(first.boots, 1)
+        // The engine time runs: a trap two seconds later says so.
+        Thread.sleep(forTimeInterval: 2)
+        XCTAssertAnswered(try daemon.ipmitool(["raw", "0x04", "0x16", "0x01", "0x02", "0x00"]))
+        let later = try XCTUnwrap(capture.receive().flatMap(USMHeader.init(message:)))
+        XCTAssertEqual(later.boots, 1)
+        XCTAssertGreaterThanOrEqual(later.time, first.time + 2, "engine time \(first.time), then \(later.time)")
         let replay = UDPSocket(host: "127.0.0.2", port: receiver.port)
         replay.send(captured)
         XCTAssertTrue(waitUntil(3) { receiver.traps.count == 2 }, "within its boot the replay is in the window: \(receiver.output)")
@@ -104,6 +113,10 @@ final class AlertIntegrityTests: XCTestCase {
         XCTAssertTrue(try String(contentsOfFile: engineFile, encoding: .utf8).contains("\"boots\" : 2"), "one more boot")
         XCTAssertAnswered(try daemon.ipmitool(["raw", "0x04", "0x16", "0x01", "0x01", "0x00"]))
         XCTAssertTrue(waitUntil(5) { receiver.traps.count == 3 }, "the new boot's trap: \(receiver.output)\n\(daemon.log)")
+        XCTAssertAnswered(try daemon.ipmitool(["raw", "0x04", "0x16", "0x01", "0x02", "0x00"]))
+        let afterRestart = try XCTUnwrap(capture.receive().flatMap(USMHeader.init(message:)))
+        XCTAssertEqual(afterRestart.boots, 2, "boots grew with the restart")
+        XCTAssertEqual(afterRestart.engineID, first.engineID, "the same engine")
         replay.send(captured)
         Thread.sleep(forTimeInterval: 1.5)
         XCTAssertEqual(receiver.traps.count, 3, "the old boot's trap is refused: \(receiver.output)")
@@ -154,6 +167,53 @@ final class AlertIntegrityTests: XCTestCase {
         socket.send(Array(RMCPPlusConsole.sessionless(.sensorEvent, 0x17, request).readableBytesView))
         let answer = try XCTUnwrap(socket.receive(), "answered")
         return try RMCPPlusConsole.sessionlessResponse(ByteBuffer(bytes: answer)).completionCode
+    }
+}
+
+/// The authoritative engine fields of an SNMPv3 message's USM security parameters (RFC 3414
+/// section 2.4): message SEQUENCE { version, header data, security parameters OCTET STRING
+/// holding SEQUENCE { engine ID, engine boots, engine time, ... }, ... }.
+private struct USMHeader {
+    var engineID: [UInt8]
+    var boots: Int
+    var time: Int
+
+    init?(message: [UInt8]) {
+        var outer = BERReader(message[...])
+        guard let sequence = outer.next(0x30) else { return nil }
+        var fields = BERReader(sequence)
+        guard fields.next(0x02) != nil, fields.next(0x30) != nil, let parameters = fields.next(0x04) else { return nil }
+        var wrapper = BERReader(parameters)
+        guard let usm = wrapper.next(0x30) else { return nil }
+        var reader = BERReader(usm)
+        guard let engineID = reader.next(0x04), let boots = reader.next(0x02), let time = reader.next(0x02) else { return nil }
+        self.engineID = Array(engineID)
+        self.boots = boots.reduce(0) { $0 << 8 | Int($1) }
+        self.time = time.reduce(0) { $0 << 8 | Int($1) }
+    }
+}
+
+/// Just enough BER to walk definite-length TLVs.
+private struct BERReader {
+    var bytes: ArraySlice<UInt8>
+
+    init(_ bytes: ArraySlice<UInt8>) { self.bytes = bytes }
+
+    /// The value of the next element when its tag is `tag`.
+    mutating func next(_ tag: UInt8) -> ArraySlice<UInt8>? {
+        guard bytes.count >= 2, bytes.first == tag else { return nil }
+        var index = bytes.startIndex + 1
+        var length = Int(bytes[index])
+        index += 1
+        if length & 0x80 != 0 {
+            let count = length & 0x7F
+            guard bytes.endIndex - index >= count else { return nil }
+            length = bytes[index..<index + count].reduce(0) { $0 << 8 | Int($1) }
+            index += count
+        }
+        guard bytes.endIndex - index >= length else { return nil }
+        defer { bytes = bytes[(index + length)...] }
+        return bytes[index..<index + length]
     }
 }
 
