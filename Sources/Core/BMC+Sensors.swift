@@ -38,22 +38,19 @@ extension BMC {
             logger.error("SEL refused an event of \(source): completion code \(error)")
         }
         eventsLogged += 1
-        let alerts = pef.evaluate(event, recordID: recordID)
+        let alerts = pef.evaluate(event, recordID: recordID, context: alertContext(for: event))
         alertsRaised += alerts.count
         // An alert goes out once its SEL entry is on disk, so an NMS never hears of an event
         // the SEL could lose; if it cannot be saved, the alert goes out anyway.
         if !alerts.isEmpty {
-            sel.whenDurable { [unowned self] _ in self.alertSink?.send(alerts, from: self) }
+            sel.whenDurable { [unowned self] _ in self.alertSink?.send(alerts) }
         }
     }
 
-    /// Makes sensor settings durable (thresholds, hysteresis, enables), keyed by sensor name.
-    func persistSensorSettings() throws(CompletionCode) {
-        try persist(Dictionary(uniqueKeysWithValues: sensors.map { ($0.definition.name, $0.settings) }),
-                    as: BMC.sensorSettingsFile)
+    /// Sensor settings as they are saved (thresholds, hysteresis, enables), keyed by sensor name.
+    static func settingsByName(_ sensors: [Sensor]) -> [String: SensorSettings] {
+        Dictionary(uniqueKeysWithValues: sensors.map { ($0.definition.name, $0.settings) })
     }
-
-    func persistSDRChanges() throws(CompletionCode) { try persist(sdr.changes, as: BMC.sdrFile) }
 
     /// The entity of the sensor an event came from (for the PET), or (0, 0) if it is not ours.
     public func sensorEntity(generatorID: UInt16, number: UInt8) -> (id: UInt8, instance: UInt8) {

@@ -128,7 +128,7 @@ public final class BMC {
     public func tick(now: NIODeadline) {
         // Alerts held back by PEF's startup delay or postpone timer.
         let deferred = pef.releaseDeferred()
-        if !deferred.isEmpty { alertSink?.send(deferred, from: self) }
+        if !deferred.isEmpty { alertSink?.send(deferred) }
         sel.retryFailedWrite()
         for session in sessions.expire(now: now) {
             logger.info("session closed after idle timeout", metadata: ["session": "\(session.handle)", "user": "\(session.userID)"])
@@ -163,10 +163,7 @@ public final class BMC {
         _ keyPath: ReferenceWritableKeyPath<BMC, State>, as file: String,
         _ change: (inout State) throws(CompletionCode) -> Void
     ) throws(CompletionCode) {
-        var copy = self[keyPath: keyPath]
-        try change(&copy)
-        try persist(copy, as: file)
-        self[keyPath: keyPath] = copy
+        try saveThenApply(keyPath, as: file, saving: { $0 }, change)
     }
 
     /// Asks the platform for an action and calls `completion` with the outcome on the BMC's

@@ -66,7 +66,23 @@ struct Serve: AsyncParsableCommand {
         if !listen.isEmpty { configuration.listen = listen.compactMap(ListenAddress.init) }
         // lan.interface: the server's InterfaceWatcher reads the management interface at start
         // and every few seconds after; a missing one (not up yet at boot) does not stop the BMC.
-        if let stateDir { configuration.bmc.stateDirectory = stateDir }
+        if let stateDir {
+            configuration.bmc.stateDirectory = stateDir
+        } else if simulate, let own = StateDirectory.userDefault("simulate") {
+            // The user's own directory, not a shared one like /tmp that anyone can create first.
+            configuration.bmc.stateDirectory = own
+        }
+        for warning in configuration.warnings { logger.warning("\(warning)") }
+        do {
+            // Absolute before anything (net-snmp included) builds a path from it.
+            configuration.bmc.stateDirectory = try StateDirectory.prepare(configuration.bmc.stateDirectory)
+        } catch let refused as StateDirectory.Refused {
+            logger.critical("\(refused)")
+            throw ExitCode(78) // EX_CONFIG
+        } catch {
+            logger.critical("state directory \(configuration.bmc.stateDirectory): \(error)")
+            throw ExitCode(73) // EX_CANTCREAT
+        }
 
         do {
             if configuration.generatesSystemGUID {
@@ -123,6 +139,8 @@ struct CheckConfig: ParsableCommand {
     func run() throws {
         do {
             let configuration = try DaemonConfiguration.load(path: file)
+            // Weak but allowed settings: said, without failing the check.
+            for warning in configuration.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
             print("\(file): OK (\(configuration.bmc.users.count) users, cipher suites "
                 + configuration.bmc.channel.cipherSuites.map { String($0.id) }.joined(separator: ",")
                 + ", listening on " + configuration.listen.map(\.description).joined(separator: " ") + ")")

@@ -212,12 +212,12 @@ public enum AppCommands {
             }
             if privilegeChanges, let privilege { access.privilegeLimit = privilege }
         }
-        var state = bmc.channelAccess
-        apply(&state.nonVolatile, accessChanges: request.accessTarget == 1, privilegeChanges: request.privilegeTarget == 1)
-        apply(&state.volatile, accessChanges: request.accessTarget == 2, privilegeChanges: request.privilegeTarget == 2)
-        let nonVolatileChanged = state.nonVolatile != bmc.channelAccess.nonVolatile
-        bmc.channelAccess = state
-        if nonVolatileChanged { try bmc.persistChannelAccess() }
+        let saved = bmc.channelAccess.nonVolatile
+        // Only the non-volatile settings are on disk: a volatile change needs no save.
+        try bmc.saveThenApply(\.channelAccess, as: BMC.channelFile, saving: { $0.nonVolatile == saved ? nil : $0 }) { state in
+            apply(&state.nonVolatile, accessChanges: request.accessTarget == 1, privilegeChanges: request.privilegeTarget == 1)
+            apply(&state.volatile, accessChanges: request.accessTarget == 2, privilegeChanges: request.privilegeTarget == 2)
+        }
         return EmptyResponse()
     }
 
@@ -351,13 +351,6 @@ extension BMC {
 
     /// Replaces a user slot and makes it durable before the change is acknowledged.
     func updateUser(_ user: UserRecord) throws(CompletionCode) {
-        let previous = users
-        users[user.id] = user
-        do throws(CompletionCode) {
-            try persistUsers()
-        } catch {
-            users = previous
-            throw error
-        }
+        try saveThenApply(\.users, as: BMC.usersFile) { $0[user.id] = user }
     }
 }

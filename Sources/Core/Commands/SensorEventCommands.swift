@@ -183,14 +183,7 @@ extension BMC {
 
     /// Changes a sensor's settings durably, then re-evaluates its reading against them.
     func changeSettings(of index: Int, _ change: (inout SensorSettings) -> Void) throws(CompletionCode) {
-        let previous = sensors[index].settings
-        change(&sensors[index].settings)
-        do throws(CompletionCode) {
-            try persistSensorSettings()
-        } catch {
-            sensors[index].settings = previous
-            throw error
-        }
+        try saveThenApply(\.sensors, as: BMC.sensorSettingsFile, saving: BMC.settingsByName) { change(&$0[index].settings) }
         if sensors[index].isReadingAvailable {
             log(sensors[index].update(raw: sensors[index].reading), from: index)
         }

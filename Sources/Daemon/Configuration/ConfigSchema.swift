@@ -26,7 +26,9 @@ struct ConfigSchema {
         bmc.fru = fru
         bmc.lan = lan
         bmc.pef = pef
-        return DaemonConfiguration(listen: listen, bmc: bmc, generatesSystemGUID: generatesGUID)
+        var configuration = DaemonConfiguration(listen: listen, bmc: bmc, generatesSystemGUID: generatesGUID)
+        configuration.warnings = try ConfigWarnings(root: root).all()
+        return configuration
     }
 
     private func readListen() throws(ConfigError) -> [ListenAddress] {
@@ -175,11 +177,7 @@ struct ConfigSchema {
             password = Array(try inline.string().utf8)
         } else if let file {
             source = file
-            let path = try file.string()
-            guard let contents = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw file.error("cannot read \(path)")
-            }
-            password = Array(contents.trimmingCharacters(in: .newlines).utf8)
+            password = try PasswordFile.firstLine(of: try file.string(), node: file)
         }
         if let source, password.count > 20 { throw source.error("a password is at most 20 bytes") }
         return password

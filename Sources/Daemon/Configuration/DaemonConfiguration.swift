@@ -38,6 +38,9 @@ struct DaemonConfiguration: Sendable {
     var bmc: BMCConfiguration
     /// The system GUID was not configured: use the one generated at first start.
     var generatesSystemGUID: Bool
+    /// Weak settings the config is allowed (cipher suite 0, authentication type none, the
+    /// null user): reported by check-config and logged at start, never refused.
+    var warnings: [ConfigError] = []
 
     /// Reads and validates a config file; nothing is half-applied on error.
     static func load(path: String) throws(ConfigError) -> DaemonConfiguration {

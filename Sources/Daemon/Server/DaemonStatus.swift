@@ -22,6 +22,11 @@ struct DaemonStatus: Codable, Equatable {
     var alertsRaised: Int
     var destinations: [Destination]
     var droppedPackets: [String: Int]
+    /// PET Acknowledges refused that named no destination (their address and sequence number both unknown).
+    var strayAcknowledgements: Int
+    /// The SNMPv3 engine ID (hex) and this start's engine boots, for receivers' `createUser -e`.
+    var snmpEngineID: String
+    var snmpEngineBoots: UInt32
 
     /// Taken on the BMC's event loop.
     init(bmc: BMC, sender: PETSender) {
@@ -37,6 +42,9 @@ struct DaemonStatus: Codable, Equatable {
                                counters: sender.counters(for: selector))
         }
         droppedPackets = bmc.drops.counts
+        strayAcknowledgements = sender.strayAcknowledgementCount
+        snmpEngineID = sender.engine.id.hexString
+        snmpEngineBoots = sender.engine.boots
     }
 
     var text: String {
@@ -49,9 +57,12 @@ struct DaemonStatus: Codable, Equatable {
             let c = destination.counters
             lines.append("  \(destination.selector): \(destination.address) \(destination.version)"
                 + (destination.acknowledged ? " acknowledged" : "")
-                + ": sent \(c.sent), acknowledged \(c.acknowledged), retried \(c.retried), failed \(c.failed)")
+                + ": sent \(c.sent), acknowledged \(c.acknowledged), retried \(c.retried), failed \(c.failed)"
+                + ", bad acknowledgements \(c.badAcknowledgements)")
         }
         if destinations.isEmpty { lines.append("  (none set)") }
+        if strayAcknowledgements > 0 { lines.append("bad PET acknowledgements for no destination: \(strayAcknowledgements)") }
+        lines.append("SNMPv3 engine ID: 0x\(snmpEngineID), boots \(snmpEngineBoots)")
         if !droppedPackets.isEmpty {
             lines.append("dropped packets: " + droppedPackets.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
                 .joined(separator: ", "))

@@ -56,7 +56,13 @@ final class IPMIServer: Sendable {
             let sender = try await loop.submit {
                 let snmpDirectory = stateDirectory + "/snmp"
                 try AtomicFile.makeDirectory(snmpDirectory)
-                let sender = PETSender(configuration: .init(agentAddress: bmc.value.lan.bmcIPv4, stateDirectory: snmpDirectory),
+                // Counted and saved before the sender can send its first SNMPv3 message.
+                let device = bmcConfiguration.device
+                let engine = try SNMPEngine.start(store: StateStore(directory: stateDirectory), systemGUID: device.systemGUID,
+                                                  enterprise: device.manufacturerID)
+                logger.info("SNMPv3 engine", metadata: ["engine_id": "\(engine.id.hexString)", "boots": "\(engine.boots)"])
+                let sender = PETSender(configuration: .init(agentAddress: bmc.value.lan.bmcIPv4, stateDirectory: snmpDirectory,
+                                                            engine: engine),
                                        logger: logger)
                 let sequence = try PETSequence(store: StateStore(directory: stateDirectory))
                 AlertPipeline(sender: sender, sequence: sequence, logger: logger).attach(to: bmc.value)

@@ -124,14 +124,18 @@ public final class LANParameters {
         guard data.count == length else { throw .requestDataLengthInvalid }
         try LANParameters.validate(parameter, data)
         if !(parameter.isPerDestination && key.selector == 0) {
-            var changed = saved
-            changed[key] = data
-            try persist(changed.map { StoredLANValue(key: $0.key, data: $0.value) }.sorted {
-                ($0.key.parameter, $0.key.selector) < ($1.key.parameter, $1.key.selector)
-            })
-            saved = changed
+            try saveThenApply(from: saved, saving: LANParameters.stored, with: persist,
+                              { (values: inout [LANParameterKey: [UInt8]]) throws(CompletionCode) in values[key] = data },
+                              then: { saved = $0 })
         }
         values[key] = data
+    }
+
+    /// The values set over IPMI as `lan.json` holds them, in parameter and selector order.
+    private static func stored(_ values: [LANParameterKey: [UInt8]]) -> [StoredLANValue]? {
+        values.map { StoredLANValue(key: $0.key, data: $0.value) }.sorted {
+            ($0.key.parameter, $0.key.selector) < ($1.key.parameter, $1.key.selector)
+        }
     }
 
     /// Set In Progress: a second "in progress" while one is claimed is refused (0x81); a
