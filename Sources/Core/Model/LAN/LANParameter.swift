@@ -1,5 +1,6 @@
 /// The LAN configuration parameters ipmigod implements (IPMI 2.0 table 23-4), with the
-/// length of each one's data. Parameters 8 and 9 (RMCP ports) and past 26 are not supported.
+/// length of each one's data. Parameters 8 and 9 (RMCP ports), 27 to 49 and past 51 are not
+/// supported; 50 and 51 say the channel is IPv4 only.
 public enum LANParameter: UInt8, Sendable, CaseIterable {
     case setInProgress = 0
     case authTypeSupport = 1
@@ -26,6 +27,8 @@ public enum LANParameter: UInt8, Sendable, CaseIterable {
     case cipherSuitePrivileges = 24
     case destinationVLAN = 25
     case badPasswordThreshold = 26
+    case ipVersionSupport = 50
+    case ipVersionEnables = 51
 
     /// Revision of the parameter format: 1.1 (IPMI 2.0).
     public static let revision: UInt8 = 0x11
@@ -40,7 +43,7 @@ public enum LANParameter: UInt8, Sendable, CaseIterable {
     /// Parameters a client can only read: they describe what the channel implements.
     public var isReadOnly: Bool {
         switch self {
-        case .authTypeSupport, .destinationCount, .cipherSuiteCount, .cipherSuiteEntries, .cipherSuitePrivileges: true
+        case .authTypeSupport, .destinationCount, .cipherSuiteCount, .cipherSuiteEntries, .ipVersionSupport: true
         default: false
         }
     }
@@ -60,7 +63,7 @@ public enum LANParameter: UInt8, Sendable, CaseIterable {
     /// read-only parameters, whose length depends on the channel.
     public var settableLength: Int? {
         switch self {
-        case .setInProgress, .ipAddressSource, .arpControl, .gratuitousARPInterval, .vlanPriority: 1
+        case .setInProgress, .ipAddressSource, .arpControl, .gratuitousARPInterval, .vlanPriority, .ipVersionEnables: 1
         case .authTypeEnables: 5
         case .ipAddress, .subnetMask, .defaultGateway, .backupGateway: 4
         case .macAddress, .defaultGatewayMAC, .backupGatewayMAC, .badPasswordThreshold: 6
@@ -68,7 +71,8 @@ public enum LANParameter: UInt8, Sendable, CaseIterable {
         case .communityString: 18
         case .destinationAddress: 12
         case .vlanID: 2
-        case .authTypeSupport, .destinationCount, .cipherSuiteCount, .cipherSuiteEntries, .cipherSuitePrivileges: nil
+        case .cipherSuitePrivileges: 9
+        case .authTypeSupport, .destinationCount, .cipherSuiteCount, .cipherSuiteEntries, .ipVersionSupport: nil
         }
     }
 }

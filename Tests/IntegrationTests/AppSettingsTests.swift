@@ -1,0 +1,164 @@
+import Foundation
+import XCTest
+
+/// The rest of the LAN command set as ipmitool and freeipmi show it: events from a client,
+/// session info by handle, global enables, system info, SOL parameters, LAN VLAN and cipher
+/// suite privileges, K_G, and DCMI.
+final class AppSettingsTests: XCTestCase {
+    static let powerSupplies = """
+        sensors:
+          - { name: PSU1 Pin, type: power, entity: power_supply, instance: 1, linearization: { m: 2 },
+              source: { simulated: { waveform: constant, value: 120 } } }
+          - { name: PSU2 Pin, type: power, entity: power_supply, instance: 2, linearization: { m: 2 },
+              source: { simulated: { waveform: constant, value: 60 } } }
+        """
+
+    func testEventFromTheConsoleGoesIntoTheSEL() throws {
+        let daemon = try Daemon()
+        let event = try daemon.ipmitool(["event", "1"])
+        XCTAssertAnswered(event)
+        XCTAssertTrue(event.stdout.contains("Sending SAMPLE event: Temperature - Upper Critical - Going High"), "\(event)")
+        let list = try daemon.ipmitool(["sel", "list"])
+        XCTAssertAnswered(list)
+        XCTAssertTrue(list.stdout.contains("Temperature #0x30 | Upper Critical going high | Asserted"), "\(list)")
+        let receiver = try daemon.ipmitool(["raw", "0x04", "0x01"])
+        XCTAssertEqual(receiver.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "20 00", "\(receiver)")
+        let freeipmi = try daemon.freeipmi("ipmi-sel", ["--output-event-state"])
+        XCTAssertEqual(freeipmi.status, 0, "\(freeipmi)")
+        XCTAssertTrue(freeipmi.stdout.contains("Upper Critical - going high"), "\(freeipmi)")
+    }
+
+    func testSessionInfoByHandle() throws {
+        let daemon = try Daemon()
+        let info = try daemon.ipmitool(["session", "info", "handle", "1"])
+        XCTAssertAnswered(info)
+        XCTAssertTrue(info.stdout.contains("session handle                : 1"), "\(info)")
+        XCTAssertTrue(info.stdout.contains("privilege level               : ADMINISTRATOR"), "\(info)")
+    }
+
+    func testGlobalEnablesPersist() throws {
+        let daemon = try Daemon()
+        let enables = try daemon.ipmitool(["mc", "getenables"])
+        XCTAssertAnswered(enables)
+        XCTAssertTrue(enables.stdout.contains("System Event Logging                : enabled"), "\(enables)")
+        XCTAssertTrue(enables.stdout.contains("Receive Message Queue Interrupt     : disabled"), "\(enables)")
+        XCTAssertAnswered(try daemon.ipmitool(["mc", "setenables", "system_event_log", "off"]))
+        XCTAssertNotEqual(try daemon.ipmitool(["mc", "setenables", "recv_msg_intr", "on"]).status, 0)
+        daemon.kill9()
+        try daemon.start()
+        XCTAssertTrue(try daemon.ipmitool(["mc", "getenables"]).stdout
+            .contains("System Event Logging                : disabled"))
+    }
+
+    func testSystemInfoPersists() throws {
+        let daemon = try Daemon()
+        let name = try daemon.ipmitool(["mc", "getsysinfo", "system_name"])
+        XCTAssertAnswered(name)
+        XCTAssertEqual(name.stdout.trimmingCharacters(in: .whitespacesAndNewlines), ProcessInfo.processInfo.hostName, "\(name)")
+        XCTAssertAnswered(try daemon.ipmitool(["mc", "setsysinfo", "primary_os_name", "SONiC.202405 with a long name"]))
+        XCTAssertAnswered(try daemon.ipmitool(["mc", "setsysinfo", "system_fw_version", "ONIE 2023.05"]))
+        daemon.kill9()
+        try daemon.start()
+        XCTAssertEqual(try daemon.ipmitool(["mc", "getsysinfo", "primary_os_name"]).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines), "SONiC.202405 with a long name")
+        XCTAssertEqual(try daemon.ipmitool(["mc", "getsysinfo", "system_fw_version"]).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines), "ONIE 2023.05")
+    }
+
+    func testSOLInfo() throws {
+        let daemon = try Daemon()
+        let info = try daemon.ipmitool(["sol", "info", "1"])
+        XCTAssertAnswered(info)
+        for line in ["Enabled                         : false", "Payload Channel                 : 1 (0x01)",
+                     "Payload Port                    : 623"] {
+            XCTAssertTrue(info.stdout.contains(line), "\(line): \(info)")
+        }
+        XCTAssertAnswered(try daemon.ipmitool(["sol", "set", "non-volatile-bit-rate", "57.6", "1"]))
+        XCTAssertNotEqual(try daemon.ipmitool(["sol", "activate"], timeout: 10).status, 0)
+        daemon.kill9()
+        try daemon.start()
+        XCTAssertTrue(try daemon.ipmitool(["sol", "info", "1"]).stdout.contains("Non-Volatile Bit Rate (kbps)    : 57.6"))
+    }
+
+    func testLANPrintAndCipherSuitePrivilegesEnforced() throws {
+        let daemon = try Daemon(Daemon.Options(suites: [3, 17]))
+        let print = try daemon.ipmitool(["lan", "print", "1"])
+        XCTAssertAnswered(print)
+        for line in ["802.1q VLAN ID          : Disabled", "802.1q VLAN Priority    : 0",
+                     "RMCP+ Cipher Suites     : 3,17", "Cipher Suite Priv Max   : XXXaXXXXXXXXXXX"] {
+            XCTAssertTrue(print.stdout.contains(line), "\(line): \(print)")
+        }
+        XCTAssertAnswered(try daemon.ipmitool(["lan", "set", "1", "cipher_privs", "XXXuXXXXXXXXXXX"], cipher: 17))
+        XCTAssertTrue(try daemon.ipmitool(["lan", "print", "1"], cipher: 17).stdout.contains("Cipher Suite Priv Max   : XXXuXXXXXXXXXXX"))
+        // Suite 3 is capped at User now: an Administrator session under it is refused, a User one works.
+        XCTAssertNotEqual(try daemon.ipmitool(["mc", "info"], cipher: 3, timeout: 15).status, 0)
+        XCTAssertAnswered(try daemon.ipmitool(["mc", "info"], cipher: 3, extra: ["-L", "USER"]))
+        XCTAssertAnswered(try daemon.ipmitool(["lan", "set", "1", "vlan", "id", "100"], cipher: 17))
+        daemon.kill9()
+        try daemon.start()
+        let after = try daemon.ipmitool(["lan", "print", "1"], cipher: 17)
+        XCTAssertTrue(after.stdout.contains("802.1q VLAN ID          : 100"), "\(after)")
+        XCTAssertNotEqual(try daemon.ipmitool(["mc", "info"], cipher: 3, timeout: 15).status, 0)
+    }
+
+    func testBMCKeyIsNeededOnceSet() throws {
+        let daemon = try Daemon()
+        XCTAssertAnswered(try daemon.ipmitool(["channel", "setkg", "plain", "switchkey", "1"]))
+        let authcap = try daemon.ipmitool(["channel", "authcap", "1", "4"], extra: ["-k", "switchkey"])
+        XCTAssertAnswered(authcap)
+        XCTAssertTrue(authcap.stdout.contains("KG status                  : non-zero"), "\(authcap)")
+        XCTAssertNotEqual(try daemon.ipmitool(["mc", "info"], timeout: 15).status, 0)
+        XCTAssertAnswered(try daemon.ipmitool(["mc", "info"], extra: ["-y", "7377697463686b6579"]))
+        daemon.kill9()
+        try daemon.start()
+        XCTAssertNotEqual(try daemon.freeipmi("bmc-info", [], timeout: 15).status, 0)
+        XCTAssertEqual(try daemon.freeipmi("bmc-info", ["-k", "switchkey"]).status, 0)
+        XCTAssertAnswered(try daemon.ipmitool(["mc", "info"], extra: ["-k", "switchkey"]))
+    }
+
+    func testDCMI() throws {
+        let daemon = try Daemon(Daemon.Options(extraConfig: Self.powerSupplies))
+        Thread.sleep(forTimeInterval: 1.5) // a poll or two
+        let reading = try daemon.ipmitool(["dcmi", "power", "reading"])
+        XCTAssertAnswered(reading)
+        for line in ["Instantaneous power reading:                   360 Watts",
+                     "Minimum during sampling period:                360 Watts",
+                     "Average power reading over sample period:      360 Watts", "Power reading state is:                   activated"] {
+            XCTAssertTrue(reading.stdout.contains(line), "\(line): \(reading)")
+        }
+        let statistics = try daemon.freeipmi("ipmi-dcmi", ["--get-system-power-statistics"])
+        XCTAssertEqual(statistics.status, 0, "\(statistics)")
+        XCTAssertTrue(statistics.stdout.contains("Current Power                        : 360 Watts"), "\(statistics)")
+        XCTAssertTrue(statistics.stdout.contains("Power Measurement                    : Active"), "\(statistics)")
+
+        let discover = try daemon.ipmitool(["dcmi", "discover"])
+        XCTAssertAnswered(discover)
+        XCTAssertTrue(discover.stdout.contains("Power management available"), "\(discover)")
+        let capabilities = try daemon.freeipmi("ipmi-dcmi", ["--get-dcmi-capability-info"])
+        XCTAssertEqual(capabilities.status, 0, "\(capabilities)")
+
+        let host = ProcessInfo.processInfo.hostName
+        XCTAssertTrue(try daemon.ipmitool(["dcmi", "get_mc_id_string"]).stdout.contains(host))
+        XCTAssertEqual(try daemon.ipmitool(["dcmi", "set_mc_id_string", "rack7-leaf-switch-03"]).status, 0)
+        let id = try daemon.freeipmi("ipmi-dcmi", ["--get-management-controller-identifier-string"])
+        XCTAssertEqual(id.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "rack7-leaf-switch-03", "\(id)")
+        XCTAssertEqual(try daemon.freeipmi("ipmi-dcmi", ["--set-management-controller-identifier-string=spine-1"]).status, 0)
+        daemon.kill9()
+        try daemon.start()
+        XCTAssertTrue(try daemon.ipmitool(["dcmi", "get_mc_id_string"]).stdout.contains("spine-1"))
+    }
+
+    /// Each config tool checks out the whole configuration and commits that same file back.
+    func testConfigToolsRoundTrip() throws {
+        let daemon = try Daemon(Daemon.Options(extraConfig: Self.powerSupplies))
+        for tool in ["bmc-config", "ipmi-pef-config", "ipmi-sensors-config"] {
+            let file = daemon.folder.appendingPathComponent("\(tool).conf").path
+            let checkout = try daemon.freeipmi(tool, ["--checkout", "--filename", file])
+            XCTAssertEqual(checkout.status, 0, "\(tool) checkout: \(checkout)")
+            let commit = try daemon.freeipmi(tool, ["--commit", "--filename", file])
+            XCTAssertEqual(commit.status, 0, "\(tool) commit: \(commit)")
+            let diff = try daemon.freeipmi(tool, ["--diff", "--filename", file])
+            XCTAssertEqual(diff.status, 0, "\(tool) diff: \(diff)")
+        }
+    }
+}
