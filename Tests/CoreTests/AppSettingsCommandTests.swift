@@ -189,7 +189,10 @@ final class AppSettingsCommandTests: XCTestCase {
         XCTAssertEqual(try call(.app, 0x56, [1, 0, 1]).data, [0x00]) // lock state only, no key
         XCTAssertEqual(try code(.app, 0x56, [1, 1, 1] + [UInt8](repeating: 1, count: 21)), 0x82)
         XCTAssertEqual(try code(.app, 0x56, [1, 1, 1]), 0x81)
-        XCTAssertEqual(try code(.app, 0x56, [1, 0, 0]), 0xCC) // K_R
+        XCTAssertEqual(try call(.app, 0x56, [1, 0, 0]).data, [0x00]) // K_R: read, and set only to zero
+        XCTAssertEqual(try code(.app, 0x56, [1, 1, 0] + [UInt8](repeating: 0, count: 20)), 0)
+        XCTAssertEqual(try code(.app, 0x56, [1, 1, 0, 1]), 0xCC)
+        XCTAssertEqual(try code(.app, 0x56, [1, 0, 2]), 0xCC)
         XCTAssertEqual(try code(.app, 0x56, [1, 2, 1]), 0xCC) // not lockable
         XCTAssertEqual(try code(.app, 0x56, [1, 3, 1]), 0xCC)
         XCTAssertEqual(try code(.app, 0x56, [1, 0, 1, 5]), 0xC7)

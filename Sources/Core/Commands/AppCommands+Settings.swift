@@ -87,16 +87,19 @@ extension AppCommands {
         _ bmc: BMC, _ request: SetChannelSecurityKeysRequest, _: RequestContext
     ) throws(CompletionCode) -> SingleByteResponse {
         _ = try bmc.resolveLANChannel(request.channel)
-        // Only K_G takes part in ipmigod's RMCP+; K_R is refused.
-        guard request.keyID == 1 else { throw .invalidDataField }
         let notLockable: UInt8 = 0
+        guard request.keyID <= 1 else { throw .invalidDataField }
+        let key = request.key + [UInt8](repeating: 0, count: ChannelSecurityKeys.keyLength - request.key.count)
         switch request.operation {
         case .read:
             break // the key itself is never returned
         case .lock:
-            throw .invalidDataField // the key is not lockable
+            throw .invalidDataField // the keys are not lockable
+        case .set where request.keyID == 0:
+            // K_R has no role in ipmigod's RMCP+: it stays all zero ("not set"), which
+            // configuration tools write back.
+            guard key.allSatisfy({ $0 == 0 }) else { throw .invalidDataField }
         case .set:
-            let key = request.key + [UInt8](repeating: 0, count: ChannelSecurityKeys.keyLength - request.key.count)
             try bmc.saveThenApply(\.settings.securityKeys, as: ChannelSecurityKeys.stateFile) { keys in
                 keys.setKG(key)
             }

@@ -1,6 +1,6 @@
 /// The LAN configuration parameters ipmigod implements (IPMI 2.0 table 23-4), with the
-/// length of each one's data. Parameters 8 and 9 (RMCP ports), 27 to 49 and past 51 are not
-/// supported; 50 and 51 say the channel is IPv4 only.
+/// length of each one's data. Parameters 8 and 9 (RMCP ports), 27 to 49, 52 to 54 and past 55
+/// are not supported; 50, 51 and 55 say the channel is IPv4 only.
 public enum LANParameter: UInt8, Sendable, CaseIterable {
     case setInProgress = 0
     case authTypeSupport = 1
@@ -29,6 +29,7 @@ public enum LANParameter: UInt8, Sendable, CaseIterable {
     case badPasswordThreshold = 26
     case ipVersionSupport = 50
     case ipVersionEnables = 51
+    case ipv6Status = 55
 
     /// Revision of the parameter format: 1.1 (IPMI 2.0).
     public static let revision: UInt8 = 0x11
@@ -43,7 +44,7 @@ public enum LANParameter: UInt8, Sendable, CaseIterable {
     /// Parameters a client can only read: they describe what the channel implements.
     public var isReadOnly: Bool {
         switch self {
-        case .authTypeSupport, .destinationCount, .cipherSuiteCount, .cipherSuiteEntries, .ipVersionSupport: true
+        case .authTypeSupport, .destinationCount, .cipherSuiteCount, .cipherSuiteEntries, .ipVersionSupport, .ipv6Status: true
         default: false
         }
     }
@@ -72,7 +73,7 @@ public enum LANParameter: UInt8, Sendable, CaseIterable {
         case .destinationAddress: 12
         case .vlanID: 2
         case .cipherSuitePrivileges: 9
-        case .authTypeSupport, .destinationCount, .cipherSuiteCount, .cipherSuiteEntries, .ipVersionSupport: nil
+        case .authTypeSupport, .destinationCount, .cipherSuiteCount, .cipherSuiteEntries, .ipVersionSupport, .ipv6Status: nil
         }
     }
 }

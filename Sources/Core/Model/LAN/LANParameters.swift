@@ -105,6 +105,7 @@ public final class LANParameters {
         case .cipherSuiteEntries: return channel.cipherSuiteEntries
         case .cipherSuitePrivileges: return value(.cipherSuitePrivileges) ?? channel.cipherSuitePrivileges
         case .ipVersionSupport: return [0x00] // no IPv6 addressing, no IPv6 alerting
+        case .ipv6Status: return [0x00, 0x00, 0x00] // no static or dynamic IPv6 addresses, no DHCPv6, no SLAAC
         default: break
         }
         guard parameter.isPerDestination else { return value(parameter) ?? [] }

@@ -2,7 +2,7 @@
 /// sessions derive their Session Integrity Key from it instead of the user's password, so a
 /// console must know it too ("two-key" login). All zero is the default: K_G = K_UID.
 /// The key is never read back over IPMI; Set Channel Security Keys reports only that the
-/// keys are not lockable. K_R (key ID 0) has no role in ipmigod's RMCP+ and is refused.
+/// keys are not lockable. K_R (key ID 0) has no role in ipmigod's RMCP+: it stays all zero.
 public struct ChannelSecurityKeys: Codable, Equatable, Sendable {
     static let stateFile = "channel-keys.json"
     public static let keyLength = 20
