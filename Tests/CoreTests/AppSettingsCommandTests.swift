@@ -254,4 +254,25 @@ final class AppSettingsCommandTests: XCTestCase {
         XCTAssertEqual(try call(.groupExtension, 0x09, [0xDC, 16, 4]).data, [0xDC, 20] + Array("h-03".utf8))
         XCTAssertEqual(try code(.groupExtension, 0x03, [0xDC]), 0xC1)
     }
+
+    /// Every command added here, sent empty, one byte short of its shortest form or 40 bytes
+    /// long, answers an error code (never success, never a crash) and the BMC keeps answering.
+    func testMalformedRequestsAreRefused() throws {
+        let commands: [(NetFn, UInt8, shortest: Int)] = [
+            (.app, 0x2E, 1), (.app, 0x30, 1), (.app, 0x3D, 1), (.app, 0x4C, 6), (.app, 0x4D, 2), (.app, 0x4F, 2),
+            (.app, 0x56, 3), (.app, 0x58, 2), (.app, 0x59, 4), (.sensorEvent, 0x00, 2), (.sensorEvent, 0x02, 5),
+            (.transport, 0x21, 3), (.transport, 0x22, 4), (.groupExtension, 0x01, 2), (.groupExtension, 0x02, 4),
+            (.groupExtension, 0x09, 3), (.groupExtension, 0x0A, 3),
+        ]
+        for (netFn, command, shortest) in commands {
+            let short = [UInt8](repeating: 0x01, count: shortest - 1)
+            XCTAssertNotEqual(try code(netFn, command, short), 0, "\(netFn) \(command) short")
+            let long = [UInt8](repeating: 0xFF, count: 40)
+            XCTAssertNotEqual(try code(netFn, command, long), 0, "\(netFn) \(command) long")
+        }
+        for (netFn, command) in [(NetFn.app, UInt8(0x2F)), (.app, 0x31), (.app, 0x33), (.app, 0x35), (.sensorEvent, 0x01)] {
+            XCTAssertEqual(try code(netFn, command, [0]), 0xC7, "\(netFn) \(command)")
+        }
+        XCTAssertEqual(try call(.app, 0x01).code, 0) // still answering
+    }
 }
