@@ -161,7 +161,13 @@ final class AppSettingsCommandTests: XCTestCase {
         XCTAssertEqual(privileges.count, 10)
         var lowered = Array(privileges.dropFirst())
         lowered[1 + 3 / 2] = lowered[1 + 3 / 2] & 0x0F | 0x20
-        XCTAssertEqual(try code(.transport, 0x01, [1, 24] + lowered), 0)
+        var suite17 = try test.openSession(suite: 17)
+        XCTAssertEqual(try test.call(&suite17, .transport, 0x01, [1, 24] + lowered).completionCode, .ok)
+        // The open suite-3 session is capped at once: an Administrator command is refused.
+        XCTAssertEqual(try code(.app, 0x2E, [0x08]), 0xD4)
+        XCTAssertEqual(try call(.app, 0x3B, [0x04]).code, 0x81) // cannot raise it back
+        XCTAssertEqual(try call(.app, 0x3B, [0x00]).data, [0x02])
+        console = suite17
         XCTAssertThrowsError(try test.openSession(suite: 3, privilege: .administrator))
         XCTAssertNoThrow(try test.openSession(suite: 3, privilege: .user))
         XCTAssertNoThrow(try test.openSession(suite: 17, privilege: .administrator))

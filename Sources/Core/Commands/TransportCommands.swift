@@ -19,6 +19,7 @@ public enum TransportCommands {
         try bmc.lan.set(parameter, data: data) { values throws(CompletionCode) in
             try bmc.persist(values, as: LANParameters.stateFile)
         }
+        if parameter == .cipherSuitePrivileges { bmc.capSessionsToCipherSuitePrivileges() }
         return EmptyResponse()
     }
 
