@@ -24,16 +24,34 @@ final class AppSettingsTests: XCTestCase {
         return nil
     }
 
-    func testEventFromTheConsoleGoesIntoTheSEL() throws {
-        let daemon = try Daemon()
+    /// `ipmitool event 1` (Temperature, upper critical going high) goes into the SEL with the
+    /// console's software ID as generator, and through PEF's default filters to a PET.
+    func testEventFromTheConsoleGoesIntoTheSELAndThroughPEF() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ipmigod-event-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let receiver = try TrapReceiver(folder: folder)
+        defer { receiver.stop() }
+        let daemon = try Daemon(Daemon.Options(extraConfig: """
+            lan:
+              ip_address: 127.0.0.9
+              alert_destinations:
+                - { selector: 1, address: 127.0.0.2, port: \(receiver.port), version: v1 }
+            """))
         let event = try daemon.ipmitool(["event", "1"])
         XCTAssertAnswered(event)
         XCTAssertTrue(event.stdout.contains("Sending SAMPLE event: Temperature - Upper Critical - Going High"), "\(event)")
         let list = try daemon.ipmitool(["sel", "list"])
         XCTAssertAnswered(list)
         XCTAssertTrue(list.stdout.contains("Temperature #0x30 | Upper Critical going high | Asserted"), "\(list)")
-        let receiver = try daemon.ipmitool(["raw", "0x04", "0x01"])
-        XCTAssertEqual(receiver.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "20 00", "\(receiver)")
+        let raw = try daemon.ipmitool(["sel", "get", "1"])
+        // Byte 1: rqSA 81h (software ID 40h); byte 2: channel 1, LUN 0.
+        XCTAssertEqual(value("Generator ID", in: raw.stdout), "1081", "\(raw)")
+        XCTAssertTrue(waitUntil(5) { receiver.traps.count == 1 }, receiver.output)
+        XCTAssertEqual(receiver.traps.first?.specific, "65801", receiver.output) // temperature, threshold, offset 9
+
+        let receiverAddress = try daemon.ipmitool(["raw", "0x04", "0x01"])
+        XCTAssertEqual(receiverAddress.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "20 00", "\(receiverAddress)")
         let freeipmi = try daemon.freeipmi("ipmi-sel", ["--output-event-state"])
         XCTAssertEqual(freeipmi.status, 0, "\(freeipmi)")
         XCTAssertTrue(freeipmi.stdout.contains("Upper Critical - going high"), "\(freeipmi)")
