@@ -141,6 +141,8 @@ final class AppSettingsCommandTests: XCTestCase {
         XCTAssertEqual(try code(.transport, 0x21, [1, 3, 0x00, 0x20]), 0xCC)
         XCTAssertEqual(try code(.transport, 0x21, [1, 4, 0x08, 0x20]), 0xCC)
         XCTAssertEqual(try code(.transport, 0x21, [1, 1, 0x02]), 0xCC)
+        XCTAssertEqual(try code(.transport, 0x21, [1, 1, 0x01]), 0xCC) // no SOL payload to enable
+        XCTAssertEqual(try code(.transport, 0x21, [1, 1, 0x00]), 0)
         XCTAssertEqual(try code(.transport, 0x21, [1, 7, 0x01]), 0x82)
         XCTAssertEqual(try code(.transport, 0x21, [1, 3, 0x10]), 0xC7)
         XCTAssertEqual(try code(.transport, 0x21, [1, 9, 0x10]), 0x80)

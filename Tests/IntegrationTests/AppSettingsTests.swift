@@ -102,6 +102,7 @@ final class AppSettingsTests: XCTestCase {
             XCTAssertTrue(info.stdout.contains(line), "\(line): \(info)")
         }
         XCTAssertAnswered(try daemon.ipmitool(["sol", "set", "non-volatile-bit-rate", "57.6", "1"]))
+        XCTAssertNotEqual(try daemon.ipmitool(["sol", "set", "enabled", "true", "1"]).status, 0) // no SOL payload
         XCTAssertNotEqual(try daemon.ipmitool(["sol", "activate"], timeout: 10).status, 0)
         daemon.kill9()
         try daemon.start()

@@ -1,7 +1,7 @@
 /// The SOL configuration commands of the Transport netfn. ipmigod has no SOL payload: the
 /// parameters are answered, kept within range and persisted so that `ipmitool sol info` and
-/// bmc-config work, and SOL is reported disabled until a client enables it (Activate Payload
-/// stays refused either way).
+/// bmc-config work; SOL itself is reported disabled and cannot be enabled (Activate Payload
+/// stays refused).
 extension TransportCommands {
     static let solCommands: [CommandSpec] = [
         CommandSpec(0x21, "Set SOL Configuration Parameters", .administrator, setSOLParameter),

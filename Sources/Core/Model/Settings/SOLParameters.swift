@@ -1,8 +1,8 @@
 /// The SOL configuration parameters (IPMI 2.0 section 26.2, table 26-5) as bmc-config and
 /// `ipmitool sol` read and write them. ipmigod carries no SOL payload (Activate Payload is
-/// refused), so SOL is reported disabled by default; the values are kept within the spec's
-/// ranges and persisted so configuration tools round-trip them. The volatile bit rate is not
-/// saved (it starts as the non-volatile one).
+/// refused), so SOL is reported disabled and cannot be enabled (0xCC); the other values are
+/// kept within the spec's ranges and persisted so configuration tools round-trip them. The
+/// volatile bit rate is not saved (it starts as the non-volatile one).
 public struct SOLParameters: Codable, Equatable, Sendable {
     static let stateFile = "sol.json"
 
@@ -19,7 +19,6 @@ public struct SOLParameters: Codable, Equatable, Sendable {
         }
     }
 
-    public var enabled = false
     /// Bit 7 force encryption, bit 6 force authentication, bits 3..0 the privilege level needed.
     public var authentication: UInt8 = 0xC2
     /// Interval in 5 ms units (1-based), then the send threshold in characters.
@@ -35,12 +34,11 @@ public struct SOLParameters: Codable, Equatable, Sendable {
     public init() {}
 
     private enum CodingKeys: String, CodingKey {
-        case enabled, authentication, characterAccumulate, retry, nonVolatileBitRate, payloadPort
+        case authentication, characterAccumulate, retry, nonVolatileBitRate, payloadPort
     }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        enabled = try container.decode(Bool.self, forKey: .enabled)
         authentication = try container.decode(UInt8.self, forKey: .authentication)
         characterAccumulate = try container.decode([UInt8].self, forKey: .characterAccumulate)
         retry = try container.decode([UInt8].self, forKey: .retry)
@@ -53,7 +51,7 @@ public struct SOLParameters: Codable, Equatable, Sendable {
     public func get(_ parameter: Parameter, channel: UInt8) -> [UInt8] {
         switch parameter {
         case .setInProgress: [] // answered by the caller's lock
-        case .enable: [enabled ? 1 : 0]
+        case .enable: [0x00]
         case .authentication: [authentication]
         case .characterAccumulate: characterAccumulate
         case .retry: retry
@@ -70,8 +68,7 @@ public struct SOLParameters: Codable, Equatable, Sendable {
         switch parameter {
         case .setInProgress: break
         case .enable:
-            guard data[0] & 0xFE == 0 else { throw .invalidDataField }
-            enabled = data[0] == 1
+            guard data[0] == 0 else { throw .invalidDataField } // no SOL payload to enable
         case .authentication:
             // Privilege: user (2) to OEM (5); bits 5..4 reserved.
             guard (2...5).contains(data[0] & 0x0F), data[0] & 0x30 == 0 else { throw .invalidDataField }
