@@ -14,7 +14,7 @@ extension BMC {
             let raw = sample.value.map { sensors[index].definition.linearization.raw($0) }
             log(sensors[index].update(raw: raw), from: index)
         }
-        samplePower()
+        samplePower(after: samples)
     }
 
     /// Puts the enabled events of a sensor into the SEL, runs them through PEF, and hands the

@@ -10,6 +10,8 @@ public struct PowerStatistics: Sendable, Equatable {
     public private(set) var count = 0
     /// When the first sample of the period was taken.
     public private(set) var start: UInt64?
+    /// Positions of the input power sensors among the BMC's sensors, once looked up.
+    var sensors: [Int]?
 
     public init() {}
 
