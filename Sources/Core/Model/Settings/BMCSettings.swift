@@ -15,7 +15,7 @@ public struct BMCSettings: Sendable {
     /// The saved settings, or the defaults for those never saved.
     init(store: StateStore) throws {
         globalEnables = try store.load(GlobalEnables.self, from: GlobalEnables.stateFile) ?? GlobalEnables()
-        systemInfo = try store.load(SystemInfoParameters.self, from: SystemInfoParameters.stateFile)?.nonVolatile
+        systemInfo = try store.load(SystemInfoParameters.self, from: SystemInfoParameters.stateFile)
             ?? SystemInfoParameters(systemName: HostName.current)
         sol = try store.load(SOLParameters.self, from: SOLParameters.stateFile) ?? SOLParameters()
         securityKeys = try store.load(ChannelSecurityKeys.self, from: ChannelSecurityKeys.stateFile) ?? ChannelSecurityKeys()

@@ -63,11 +63,12 @@ public struct SystemInfoParameters: Codable, Equatable, Sendable {
         return String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
     }
 
-    /// The copy that goes to disk: without the volatile parameter.
-    var nonVolatile: SystemInfoParameters {
-        var copy = self
-        for parameter in Parameter.allCases where parameter.isVolatile { copy.images[parameter.rawValue] = nil }
-        return copy
+    private enum CodingKeys: String, CodingKey { case images }
+
+    /// Only the non-volatile parameters go to disk.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(images.filter { Parameter(rawValue: $0.key)?.isVolatile != true }, forKey: .images)
     }
 
     /// A UTF-8 string's block image, cut at 255 bytes.
