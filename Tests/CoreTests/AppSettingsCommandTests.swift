@@ -183,6 +183,12 @@ final class AppSettingsCommandTests: XCTestCase {
         XCTAssertEqual(try call(.transport, 0x02, [1, 50, 0, 0]).data, [0x11, 0x00]) // IPv4 only
         XCTAssertEqual(try call(.transport, 0x02, [1, 51, 0, 0]).data, [0x11, 0x00])
         XCTAssertEqual(try code(.transport, 0x01, [1, 51, 0x01]), 0xCC)
+        XCTAssertEqual(try call(.transport, 0x02, [1, 64, 0, 0]).data, [0x11, 0x00]) // no IPv6 routers
+        XCTAssertEqual(try call(.transport, 0x02, [1, 65, 0, 0]).data, [0x11] + [UInt8](repeating: 0, count: 16))
+        XCTAssertEqual(try code(.transport, 0x01, [1, 64, 0x00]), 0)
+        XCTAssertEqual(try code(.transport, 0x01, [1, 64, 0x01]), 0xCC)
+        XCTAssertEqual(try code(.transport, 0x01, [1, 66, 0, 0, 0, 0, 0]), 0xC7)
+        XCTAssertEqual(try code(.transport, 0x02, [1, 73, 0, 0]), 0x80)
         XCTAssertEqual(try code(.transport, 0x01, [1, 50, 0x00]), 0x82)
         XCTAssertEqual(try code(.transport, 0x01, [1, 20, 0x00, 0x80]), 0xCC) // VLAN 0 enabled
         XCTAssertEqual(try code(.transport, 0x01, [1, 20, 0x64, 0x80]), 0)

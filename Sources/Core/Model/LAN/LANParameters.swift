@@ -106,7 +106,8 @@ public final class LANParameters {
         case .cipherSuitePrivileges: return value(.cipherSuitePrivileges) ?? channel.cipherSuitePrivileges
         case .ipVersionSupport: return [0x00] // no IPv6 addressing, no IPv6 alerting
         case .ipv6Status: return [0x00, 0x00, 0x00] // no static or dynamic IPv6 addresses, no DHCPv6, no SLAAC
-        default: break
+        default:
+            if let length = parameter.ipv6RouterLength { return [UInt8](repeating: 0, count: length) }
         }
         guard parameter.isPerDestination else { return value(parameter) ?? [] }
         guard selector <= LANParameter.highestDestination, let data = value(parameter, selector: selector) else {
@@ -123,6 +124,11 @@ public final class LANParameters {
         if parameter == .setInProgress {
             guard data.count == 1 else { throw .requestDataLengthInvalid }
             return try setLock(data[0] & 0x03)
+        }
+        if parameter.ipv6RouterLength != nil {
+            guard data.count == length else { throw .requestDataLengthInvalid }
+            guard data.allSatisfy({ $0 == 0 }) else { throw .invalidDataField } // IPv4 only
+            return
         }
         var key = LANParameterKey(parameter)
         var data = data
