@@ -202,6 +202,19 @@ final class SimulateTests: XCTestCase {
         XCTAssertTrue(long.first?.contains("request longer than") ?? false, "\(long)")
         XCTAssertTrue(daemon.isRunning)
 
+        // A second daemon on the same state directory does not take the socket over.
+        let second = try runTool(Daemon.binary, ["--config", daemon.configPath, "--listen", "127.0.0.1:\(UDPSocket.freePort())"],
+                                 timeout: 20)
+        XCTAssertNotEqual(second.status, 0)
+        XCTAssertTrue(second.stderr.contains("another daemon is running with this state directory"), "\(second)")
+        XCTAssertEqual(try sim(["status"], daemon).status, 0)
+
+        // After kill -9 the socket left behind is replaced.
+        daemon.kill9()
+        XCTAssertTrue(FileManager.default.fileExists(atPath: path))
+        try daemon.start()
+        XCTAssertEqual(try sim(["status"], daemon).status, 0)
+
         // A symlink where the socket goes is never followed or replaced.
         daemon.stop()
         let target = folder.appendingPathComponent("elsewhere").path

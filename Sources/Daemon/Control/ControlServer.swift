@@ -65,8 +65,9 @@ final class ControlServer: Sendable {
     }
 }
 
-/// The socket's path: a socket left by a daemon that died is removed; anything else there (a
-/// symlink, a file) is refused, never followed or replaced.
+/// The socket's path: a socket left by a daemon that died is removed; a live one (another
+/// daemon on the same state directory) or anything else there (a symlink, a file) is
+/// refused, never followed or replaced.
 enum ControlSocketFile {
     struct Refused: Error, CustomStringConvertible {
         var description: String
@@ -81,6 +82,10 @@ enum ControlSocketFile {
         }
         guard status.st_mode & S_IFMT == S_IFSOCK else {
             throw Refused("\(path) exists and is not a socket: refusing to replace it")
+        }
+        // A socket nothing answers on was left behind by a daemon that died.
+        if (try? ControlClient.send(ControlRequest(verb: "help"), to: path, timeout: 2)) != nil {
+            throw Refused("\(path): another daemon is running with this state directory")
         }
         guard unlink(path) == 0 else { throw Refused("\(path): \(String(cString: strerror(errno)))") }
     }
