@@ -109,7 +109,8 @@ final class SimulatedSwitch {
             let progress = elapsed < 0
                 ? "starts in \((-elapsed).rounded().readingText) s"
                 : "\(elapsed.rounded().readingText) s of \(run.scenario.duration.readingText) s"
-            let repeats = run.loops ? "looping every \(run.period.readingText) s, run \(run.iteration(at: now))" : "once"
+            let iteration = run.iteration(at: now)
+            let repeats = run.loops ? "looping every \(run.period.readingText) s" + (iteration > 0 ? ", run \(iteration)" : "") : "once"
             return [run.scenario.name, progress, repeats]
         }
     }
