@@ -202,6 +202,18 @@ final class SimulateTests: XCTestCase {
         XCTAssertTrue(long.first?.contains("request longer than") ?? false, "\(long)")
         XCTAssertTrue(daemon.isRunning)
 
+        // Eight connections at a time: a ninth is closed at once; once they go, requests work again.
+        let held = (0..<8).map { _ in connectRaw(path) }
+        Thread.sleep(forTimeInterval: 0.3)
+        let ninth = connectRaw(path)
+        var byte: UInt8 = 0
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(ninth, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        XCTAssertEqual(read(ninth, &byte, 1), 0, "closed by the daemon")
+        close(ninth)
+        held.forEach { close($0) }
+        XCTAssertTrue(waitUntil(3) { ((try? self.sim(["status"], daemon))?.status ?? -1) == 0 })
+
         // A second daemon on the same state directory does not take the socket over.
         let second = try runTool(Daemon.binary, ["--config", daemon.configPath, "--listen", "127.0.0.1:\(UDPSocket.freePort())"],
                                  timeout: 20)
@@ -224,10 +236,9 @@ final class SimulateTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: target))
     }
 
-    /// Sends raw bytes to the control socket and reads up to `lines` response lines.
-    private func exchange(_ path: String, _ text: String, lines: Int) throws -> [String] {
+    /// A connected Unix socket to `path`.
+    private func connectRaw(_ path: String) -> Int32 {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
@@ -238,6 +249,13 @@ final class SimulateTests: XCTestCase {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
         XCTAssertEqual(connected, 0)
+        return fd
+    }
+
+    /// Sends raw bytes to the control socket and reads up to `lines` response lines.
+    private func exchange(_ path: String, _ text: String, lines: Int) throws -> [String] {
+        let fd = connectRaw(path)
+        defer { close(fd) }
         var timeout = timeval(tv_sec: 5, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         _ = Array(text.utf8).withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
