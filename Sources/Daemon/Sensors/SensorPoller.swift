@@ -55,7 +55,7 @@ final class SensorPoller {
         let elapsed = Double((now - started).nanoseconds) / 1e9
         var samples: [SensorSample] = []
         samples.reserveCapacity(groups[index].sensors.count)
-        let seconds = Double(now.uptimeNanoseconds) / 1e9
+        let seconds = SimulatedSwitch.seconds(now)
         simulation?.expire(at: seconds)
         for position in groups[index].sensors.indices {
             let sensor = groups[index].sensors[position].index

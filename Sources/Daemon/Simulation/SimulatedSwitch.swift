@@ -23,7 +23,8 @@ final class SimulatedSwitch {
     }
 
     /// Seconds on the monotonic clock scenarios run on.
-    static func now() -> Double { Double(NIODeadline.now().uptimeNanoseconds) / 1e9 }
+    static func now() -> Double { seconds(.now()) }
+    static func seconds(_ deadline: NIODeadline) -> Double { Double(deadline.uptimeNanoseconds) / 1e9 }
 
     // MARK: The poller's side
 
