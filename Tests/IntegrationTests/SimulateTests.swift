@@ -271,7 +271,7 @@ final class SimulateTests: XCTestCase {
 
     // MARK: The shipped scenarios
 
-    func testShippedScenariosParseAndFitTheSimulateConfig() throws {
+    func testShippedScenariosParseStartAndRaiseTheirEvents() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let shipped = root.appendingPathComponent("conf/scenarios").path
         let names = try FileManager.default.contentsOfDirectory(atPath: shipped).filter { $0.hasSuffix(".yaml") }.sorted()
@@ -315,6 +315,29 @@ final class SimulateTests: XCTestCase {
         }
         let running = try runTool(Daemon.binary, ["sim", "status", "--state-dir", state])
         XCTAssertEqual(running.stdout.components(separatedBy: "\n").filter { $0.contains(" s of ") }.count, 5, "\(running)")
+
+        // Their first events, as ipmitool sees them (the scenarios touch distinct sensors).
+        let expected = [
+            ("PSU1 Status", "Failure detected | Asserted"),
+            ("PSU1 Vout", "Lower Critical going low | Asserted"),
+            ("PSU1 Vin", "Lower Critical going low | Asserted"),
+            ("12V", "Lower Critical going low | Asserted"),
+            ("5V", "Lower Non-critical going low | Asserted"),
+            ("Fan3", "Lower Non-recoverable going low | Asserted"),
+            ("Inlet Temp", "Upper Critical going high | Asserted"),
+        ]
+        func missing() -> [String] {
+            let lines = ((try? runTool("ipmitool", ["-I", "lanplus", "-H", "127.0.0.1", "-p", "\(port)", "-U", "admin", "-P", "admin",
+                                                    "sel", "elist"]))?.stdout ?? "").components(separatedBy: "\n")
+            // "   a | 12/01/26 | 23:59:51 UTC | Voltage PSU1 Vout | Lower Critical going low  | Asserted | Reading 0 < ..."
+            return expected.filter { sensor, event in
+                !lines.contains { line in
+                    let fields = line.components(separatedBy: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+                    return fields.count >= 6 && fields[3].hasSuffix(" " + sensor) && "\(fields[4]) | \(fields[5])" == event
+                }
+            }.map { "\($0) \($1)" }
+        }
+        XCTAssertTrue(waitUntil(40) { missing().isEmpty }, "\(missing())")
         XCTAssertEqual(try runTool(Daemon.binary, ["sim", "scenario", "--stop", "--state-dir", state]).status, 0)
     }
 }
