@@ -286,14 +286,25 @@ final class SimulateTests: XCTestCase {
         XCTAssertEqual(checked.status, 0, "\(checked)")
 
         // A broken one is located to its line and field.
-        try "sensors:\n  ASIC Temp:\n    - { ramp: 98, for: 30 }\n    - { hodl: true, for: 5 }\n"
-            .write(to: folder.appendingPathComponent("scenarios/broken.yaml"), atomically: true, encoding: .utf8)
         try simulateConfig.replacingOccurrences(of: "# scenario_directory: /etc/ipmigod/scenarios",
                                                 with: "scenario_directory: \(folder.appendingPathComponent("scenarios").path)")
             .write(toFile: config, atomically: true, encoding: .utf8)
-        let broken = try runTool(Daemon.binary, ["check-config", config])
-        XCTAssertEqual(broken.status, 78, "\(broken)")
-        XCTAssertTrue(broken.stderr.contains("broken.yaml:4: sensors.ASIC Temp[1].hodl: unknown key"), "\(broken)")
+        for (text, message) in [
+            ("sensors:\n  ASIC Temp:\n    - { ramp: 98, for: 30 }\n    - { hodl: true, for: 5 }\n",
+             "broken.yaml:4: sensors.ASIC Temp[1].hodl: unknown key"),
+            ("sensors:\n  ASIC Temp:\n    - { step: 98, ramp: 99, for: 30 }\n",
+             "broken.yaml:3: sensors.ASIC Temp[0]: give exactly one of step, hold, ramp, noise, flap, states, unavailable or normal (and for)"),
+            ("sensors:\n  ASIC Temp:\n    - { step: 98 }\n", "broken.yaml:3: sensors.ASIC Temp[0].for: is required"),
+            ("period: 5\nsensors:\n  ASIC Temp:\n    - { step: 98, for: 30 }\n", "broken.yaml:1: period 5 is shorter than the scenario (30 s)"),
+            ("sensors:\n  ASIC Temp:\n    - { flap: [1, 2, 3], every: 2, for: 30 }\n",
+             "broken.yaml:3: sensors.ASIC Temp[0].flap: expected two values: [FIRST, SECOND]"),
+        ] {
+            try text.write(to: folder.appendingPathComponent("scenarios/broken.yaml"), atomically: true, encoding: .utf8)
+            let broken = try runTool(Daemon.binary, ["check-config", config])
+            XCTAssertEqual(broken.status, 78, "\(broken)")
+            XCTAssertTrue(broken.stderr.contains(message), "\(message): \(broken)")
+        }
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("scenarios/broken.yaml"))
 
         // The built-in ones, in --simulate with no files: each starts against its sensors.
         let port = UDPSocket.freePort()
