@@ -9,7 +9,7 @@ struct IPMIGod: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ipmigod",
         abstract: "A BMC daemon for white-box network switches: IPMI over LAN, and alerts pushed as SNMP traps.",
-        subcommands: [Serve.self, CheckConfig.self, Status.self],
+        subcommands: [Serve.self, CheckConfig.self, Status.self, Sim.self],
         defaultSubcommand: Serve.self
     )
 }

@@ -22,9 +22,12 @@ final class IPMIServer: Sendable {
     private let bmc: NIOLoopBound<BMC>
     private let channels: [any Channel]
     let boundAddresses: [SocketAddress]
+    /// STATE/control.sock: `ipmigod sim ...` and later verbs.
+    private let control: ControlServer
 
     private init(group: MultiThreadedEventLoopGroup, pollerGroup: MultiThreadedEventLoopGroup, sender: PETSender,
-                 diskWriter: NIOThreadPool, bmc: NIOLoopBound<BMC>, channels: [any Channel]) {
+                 diskWriter: NIOThreadPool, bmc: NIOLoopBound<BMC>, channels: [any Channel], control: ControlServer) {
+        self.control = control
         self.group = group
         self.pollerGroup = pollerGroup
         self.sender = sender
@@ -42,6 +45,7 @@ final class IPMIServer: Sendable {
         let diskWriter = NIOThreadPool(numberOfThreads: 1)
         diskWriter.start()
         var startedSender: PETSender?
+        var startedControl: ControlServer?
         do {
             let bmcConfiguration = configuration.bmc
             let bmc = try await loop.submit {
@@ -73,6 +77,11 @@ final class IPMIServer: Sendable {
                 // Before the first request: the interface's addresses, then every few seconds.
                 try await InterfaceWatcher.start(interface: name, loop: pollerGroup.next(), bmc: bmc, logger: logger)
             }
+            // Simulate mode's overlay and the control socket live on the poller's loop; a socket
+            // that cannot be made stops the start before any request is answered.
+            let (simulation, control) = try await SimulationControl.start(configuration: configuration, loop: pollerGroup.next(),
+                                                                          logger: logger)
+            startedControl = control
             var channels: [any Channel] = []
             for address in configuration.listen {
                 var bootstrap = DatagramBootstrap(group: loop)
@@ -103,10 +112,12 @@ final class IPMIServer: Sendable {
             loop.scheduleRepeatedTask(initialDelay: .seconds(2), delay: .seconds(2)) { _ in
                 reporter.value.report(DaemonStatus(bmc: bmc.value, sender: sender))
             }
-            SensorPoller.start(sensors: bmcConfiguration.sensors, loop: pollerGroup.next(), bmc: bmc, logger: logger)
+            SensorPoller.start(sensors: bmcConfiguration.sensors, loop: pollerGroup.next(), bmc: bmc, simulation: simulation,
+                               logger: logger)
             return IPMIServer(group: group, pollerGroup: pollerGroup, sender: sender, diskWriter: diskWriter, bmc: bmc,
-                              channels: channels)
+                              channels: channels, control: control)
         } catch {
+            await startedControl?.stop()
             startedSender?.stop()
             try? await diskWriter.shutdownGracefully()
             try? await pollerGroup.shutdownGracefully()
@@ -116,6 +127,7 @@ final class IPMIServer: Sendable {
     }
 
     func stop() async {
+        await control.stop()
         try? await pollerGroup.shutdownGracefully()
         for channel in channels { try? await channel.close() }
         // Events the pollers logged last go to disk before the writer stops.
