@@ -38,6 +38,8 @@ struct DaemonConfiguration: Sendable {
     var bmc: BMCConfiguration
     /// The system GUID was not configured: use the one generated at first start.
     var generatesSystemGUID: Bool
+    /// What carries out chassis control, identify and boot device changes.
+    var platform: PlatformConfiguration = .none
 
     /// Reads and validates a config file; nothing is half-applied on error.
     static func load(path: String) throws(ConfigError) -> DaemonConfiguration {

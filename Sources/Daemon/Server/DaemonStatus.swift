@@ -22,6 +22,7 @@ struct DaemonStatus: Codable, Equatable {
     var alertsRaised: Int
     var destinations: [Destination]
     var droppedPackets: [String: Int]
+    var chassis: ChassisStatus?
 
     /// Taken on the BMC's event loop.
     init(bmc: BMC, sender: PETSender) {
@@ -37,6 +38,7 @@ struct DaemonStatus: Codable, Equatable {
                                counters: sender.counters(for: selector))
         }
         droppedPackets = bmc.drops.counts
+        chassis = ChassisStatus(bmc: bmc)
     }
 
     var text: String {
@@ -56,6 +58,7 @@ struct DaemonStatus: Codable, Equatable {
             lines.append("dropped packets: " + droppedPackets.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
                 .joined(separator: ", "))
         }
+        lines += chassis?.lines ?? []
         return lines.joined(separator: "\n")
     }
 }

@@ -47,6 +47,8 @@ final class IPMIServer: Sendable {
                 let bmc = try BMC(configuration: bmcConfiguration, logger: logger)
                 bmc.timers = BMCTimers(loop: loop)
                 bmc.sel.writeInBackground(on: ThreadPoolSELWriter(pool: diskWriter, loop: loop))
+                bmc.platform = PlatformFactory.make(configuration.platform, bmc: bmc, loop: loop, logger: logger)
+                bmc.startChassis()
                 return NIOLoopBound(bmc, eventLoop: loop)
             }.get()
             // The push side's last step: PEF alerts -> PETs -> the sender's queues.
