@@ -143,10 +143,12 @@ public enum ChassisCommands {
             bmc.restartBootFlagTimer()
         }
         let device = flags.isValid ? flags.deviceSelector : 0
-        guard flags.isValid || bmc.bootFlags.isValid else {
+        let action = PlatformAction.setBootDevice(selector: device, persistent: flags.isPersistent)
+        // No override, and either none was in force or no platform could have set one: nothing to undo.
+        guard device != 0 || bmc.bootFlags.isValid && bmc.bootFlags.deviceSelector != 0 && bmc.platform?.supports(action) == true else {
             return reply(Result { () throws(CompletionCode) in try store(); return EmptyResponse() })
         }
-        bmc.perform(.setBootDevice(selector: device, persistent: flags.isPersistent), reason: "Set System Boot Options") { outcome in
+        bmc.perform(action, reason: "Set System Boot Options") { outcome in
             guard outcome == .done else { return reply(outcome) }
             reply(Result { () throws(CompletionCode) in try store(); return EmptyResponse() })
         }

@@ -52,14 +52,15 @@ final class HookRunner: PlatformActions {
             let elapsed = ContinuousClock.now - started
             switch result.terminationStatus {
             case .exited(0):
-                logger.info("hook done", metadata: ["hook": "\(name)", "seconds": "\(elapsed)"])
+                logger.info("hook done", metadata: ["hook": "\(name)", "took": "\(elapsed)"])
                 return .done
             case .exited(let status):
                 let code = CompletionCode(hook.exitCodes[status] ?? 0xFF)
                 logger.error("hook failed", metadata: ["hook": "\(name)", "exit_status": "\(status)", "completion_code": "\(code)"])
                 return .failed(code)
             case .signaled(let signal):
-                logger.error("hook killed", metadata: ["hook": "\(name)", "signal": "\(signal)"])
+                // Killed at its timeout (logged then), or by someone else.
+                if !Task.isCancelled { logger.error("hook killed", metadata: ["hook": "\(name)", "signal": "\(signal)"]) }
                 return .failed(.unspecified)
             }
         } catch {
