@@ -72,7 +72,8 @@ let package = Package(
         ),
         .testTarget(
             name: "CoreTests",
-            dependencies: ["IPMICore", "IPMIAlerting", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["IPMICore", "IPMIAlerting", .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOEmbedded", package: "swift-nio")],
             path: "Tests/CoreTests"
         ),
         .testTarget(

@@ -1,6 +1,7 @@
 import Foundation
 @testable import IPMICore
 import NIOCore
+import NIOEmbedded
 import XCTest
 
 /// A platform that records what it is asked and answers as told: at once, or when the test
@@ -211,6 +212,52 @@ final class ChassisCommandTests: XCTestCase {
         }
         XCTAssertEqual(try code(0x04, [9]), 0xC0)
         XCTAssertEqual(platform.actions.count, BMC.maximumDeferralsPerSession)
+    }
+
+    func testClocksClearNextBootFlagsCountIdentifyDownAndPowerOnMinutes() throws {
+        let loop = EmbeddedEventLoop()
+        bmc.bmc.timers = BMCTimers(loop: loop)
+        bmc.bmc.startChassis()
+        // With a loop, even an immediate platform answers through it: the reply is deferred.
+        func call(_ command: UInt8, _ data: [UInt8]) throws -> IPMIResponse {
+            var output = ByteBuffer()
+            let request = try console.request(.chassis, command, data)
+            switch bmc.bmc.handleDatagram(request, from: bmc.remote, now: bmc.now, into: &output) {
+            case .later(let pending):
+                var packet: ByteBuffer?
+                pending.whenReady { packet = $0 }
+                loop.run()
+                return try console.response(XCTUnwrap(packet))
+            case .sendNow: return try console.response(output)
+            case .none: throw NoAnswer()
+            }
+        }
+        XCTAssertEqual(try call(0x08, [0x05, 0x80, 0x04, 0, 0, 0]).completionCode, .ok)
+        loop.advanceTime(by: .seconds(59))
+        XCTAssertTrue(bmc.bmc.bootFlags.isValid)
+        loop.advanceTime(by: .seconds(2))
+        XCTAssertFalse(bmc.bmc.bootFlags.isValid, "no Chassis Control within 60 s")
+        XCTAssertEqual(platform.actions.last, .setBootDevice(selector: 0, persistent: false))
+        // Parameter 3 bit 3 keeps them.
+        XCTAssertEqual(try call(0x08, [0x03, 0x08]).completionCode, .ok)
+        XCTAssertEqual(try call(0x08, [0x05, 0x80, 0x04, 0, 0, 0]).completionCode, .ok)
+        loop.advanceTime(by: .seconds(61))
+        XCTAssertTrue(bmc.bmc.bootFlags.isValid)
+
+        XCTAssertEqual(try call(0x04, [5]).completionCode, .ok)
+        loop.advanceTime(by: .seconds(4))
+        XCTAssertNotEqual(bmc.bmc.chassis.identify, .off)
+        loop.advanceTime(by: .seconds(1))
+        XCTAssertEqual(bmc.bmc.chassis.identify, .off)
+        XCTAssertEqual(platform.actions.suffix(2), [.identifyOn, .identifyOff])
+
+        XCTAssertEqual(bmc.bmc.chassisSettings.powerOnMinutes, 2, "two minutes have passed, powered")
+        XCTAssertEqual(try call(0x02, [0]).completionCode, .ok)
+        loop.advanceTime(by: .seconds(120))
+        XCTAssertEqual(bmc.bmc.chassisSettings.powerOnMinutes, 2, "not counted while off")
+        let again = try TestBMC(stateDirectory: bmc.stateDirectory)
+        XCTAssertEqual(again.bmc.chassisSettings.powerOnMinutes, 2, "saved")
+        try loop.syncShutdownGracefully()
     }
 
     func testPEFPowerActionReachesThePlatform() throws {
