@@ -167,6 +167,26 @@ final class ChassisTests: XCTestCase {
         XCTAssertEqual(Set(lines[6...]), ["identify_off identify interval over", "boot_device pxe false"])
     }
 
+    func testAPEFPowerActionRunsItsHook() throws {
+        let config = Self.recordingHooks + """
+            sensors:
+              - { name: Hot, type: temperature, interval: 1,
+                  thresholds: { unc: 85, uc: 95, unr: 105 }, hysteresis: { positive: 2, negative: 2 },
+                  source: { simulated: { waveform: steps, steps: [ { at: 0, value: 50 }, { at: 4, value: 100 } ] } } }
+            pef:
+              filters:
+                - { sensor_type: 0x01, sensor_number: any, event_type: 0x01, offsets: [9], severity: critical,
+                    actions: [power_cycle], policy: 1 }
+            """
+        let daemon = try Daemon(Daemon.Options(extraConfig: config))
+        // PEF Action Global Control (parameter 2): alerts and power cycle allowed.
+        XCTAssertAnswered(try daemon.ipmitool(["raw", "0x04", "0x12", "0x02", "0x09"]))
+        XCTAssertTrue(waitUntil(10) { self.recorded(daemon).contains("power_cycle PEF event filter") }, "\(recorded(daemon))")
+        XCTAssertEqual(recorded(daemon), ["power_cycle PEF event filter"], "once, for the one crossing")
+        let cause = try daemon.freeipmi("ipmi-chassis", ["--get-system-restart-cause"])
+        XCTAssertTrue(cause.stdout.contains("Restart cause : Power cycle via PEF"), "\(cause)")
+    }
+
     func testAHangingHookIsKilledAtItsTimeoutAndOtherRequestsAreAnsweredMeanwhile() throws {
         let hooks = """
             hooks:
