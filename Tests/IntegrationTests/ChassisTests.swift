@@ -167,6 +167,27 @@ final class ChassisTests: XCTestCase {
         XCTAssertEqual(Set(lines[6...]), ["identify_off identify interval over", "boot_device pxe false"])
     }
 
+    func testHookConfigErrorsNameTheLineAndField() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ipmigod-hooks-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cases = [
+            ("  power_on: { command: [/bin/true, \"{device}\"] }", "hooks.power_on.command[1]: unknown placeholder {device}"),
+            ("  reboot: { command: [/bin/true] }", "hooks.reboot: unknown hook"),
+            ("  power_on: { command: [true] }", "hooks.power_on.command: expected a list starting with the program's absolute path"),
+            ("  power_on: { command: [/bin/true], timeout: 0 }", "hooks.power_on.timeout"),
+            ("  power_on: { command: [/bin/true], exit_codes: { 0: 0xCC } }", "hooks.power_on.exit_codes"),
+        ]
+        for (hook, message) in cases {
+            let path = folder.appendingPathComponent("ipmigod.yaml").path
+            try "listen: [\"127.0.0.1:623\"]\nstate_directory: \(folder.path)\nhooks:\n\(hook)\n"
+                .write(toFile: path, atomically: true, encoding: .utf8)
+            let result = try runTool(Daemon.binary, ["check-config", path])
+            XCTAssertEqual(result.status, 78, "\(hook): \(result)")
+            XCTAssertTrue(result.stderr.contains("ipmigod.yaml:4: \(message)"), "\(hook): \(result)")
+        }
+    }
+
     func testAPEFPowerActionRunsItsHook() throws {
         let config = Self.recordingHooks + """
             sensors:

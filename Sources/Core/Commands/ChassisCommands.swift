@@ -124,7 +124,7 @@ public enum ChassisCommands {
         default:
             throw CompletionCode(0x80) // parameter not supported
         }
-        markLocked(bmc, request)
+        markLocked(bmc, parameter: request.parameter, request.marksInvalid)
         reply(.success(EmptyResponse()))
     }
 
@@ -138,8 +138,7 @@ public enum ChassisCommands {
                 $0.boot.flags = flags.isPersistent && flags.isValid ? flags : nil
             }
             bmc.chassis.boot.flags = flags
-            bmc.chassis.boot.lockedParameters = marksInvalid ? bmc.chassis.boot.lockedParameters | 1 << 5
-                : bmc.chassis.boot.lockedParameters & ~(1 << 5)
+            markLocked(bmc, parameter: 5, marksInvalid)
             bmc.restartBootFlagTimer()
         }
         let device = flags.isValid ? flags.deviceSelector : 0
@@ -154,9 +153,10 @@ public enum ChassisCommands {
         }
     }
 
-    private static func markLocked(_ bmc: BMC, _ request: SetSystemBootOptionsRequest) {
-        let bit: UInt8 = 1 << request.parameter
-        bmc.chassis.boot.lockedParameters = request.marksInvalid ? bmc.chassis.boot.lockedParameters | bit
+    /// Bit 7 of Set System Boot Options' first byte: the parameter reads back invalid/locked.
+    private static func markLocked(_ bmc: BMC, parameter: UInt8, _ marksInvalid: Bool) {
+        let bit: UInt8 = 1 << parameter
+        bmc.chassis.boot.lockedParameters = marksInvalid ? bmc.chassis.boot.lockedParameters | bit
             : bmc.chassis.boot.lockedParameters & ~bit
     }
 
