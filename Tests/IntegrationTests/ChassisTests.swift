@@ -188,6 +188,25 @@ final class ChassisTests: XCTestCase {
         }
     }
 
+    func testAFailingHookAnswersTheCodeItsExitStatusMapsTo() throws {
+        let hooks = """
+            hooks:
+              boot_device: { command: [/bin/sh, -c, 'case "$1" in pxe) exit 0;; *) exit 2;; esac', boot_device, "{device}"],
+                             exit_codes: { 2: 0xCC } }
+              power_off: { command: [/bin/false] }
+            """
+        let daemon = try Daemon(Daemon.Options(extraConfig: hooks))
+        XCTAssertAnswered(try daemon.ipmitool(["chassis", "bootdev", "pxe"]))
+        let cdrom = try daemon.ipmitool(["chassis", "bootdev", "cdrom"])
+        XCTAssertTrue(cdrom.stderr.contains("Invalid data field in request"), "exit 2 -> 0xCC: \(cdrom)")
+        let off = try daemon.ipmitool(["chassis", "power", "off"])
+        XCTAssertTrue(off.stderr.contains("Unspecified error"), "unmapped exit status -> 0xFF: \(off)")
+        XCTAssertTrue(try daemon.ipmitool(["chassis", "power", "status"]).stdout.contains("Chassis Power is on"), "a failed hook changes nothing")
+        let flags = try daemon.ipmitool(["chassis", "bootparam", "get", "5"])
+        XCTAssertTrue(flags.stdout.contains("Force PXE"), "the refused device was not recorded: \(flags)")
+        XCTAssertTrue(daemon.log.contains("exit_status=1 hook=power_off [ipmigod] hook failed"), daemon.log)
+    }
+
     func testAPEFPowerActionRunsItsHook() throws {
         let config = Self.recordingHooks + """
             sensors:

@@ -1,6 +1,5 @@
 import IPMICore
 import Logging
-import NIOConcurrencyHelpers
 import Subprocess
 import SystemPackage
 
@@ -23,19 +22,35 @@ final class HookRunner: PlatformActions {
                  completion: @escaping @Sendable (PlatformActionOutcome) -> Void) {
         guard let hook = hooks[action.name] else { return completion(.failed(.notSupportedInPresentState)) }
         let arguments = hook.arguments(for: action, reason: reason)
-        let finish = Once(completion)
         let logger = self.logger
-        let run = Task {
-            let outcome = await HookRunner.run(arguments, hook: hook, name: action.name, logger: logger)
-            finish(outcome)
-        }
         Task {
-            try? await Task.sleep(for: hook.timeout)
-            if finish(.failed(.timeout)) {
-                logger.error("hook timed out: killed", metadata: ["hook": "\(action.name)", "timeout": "\(hook.timeout)"])
-                run.cancel()
+            // The hook and its clock race: whichever ends first answers; the other is cancelled
+            // (a cancelled hook is killed, which the group then waits for).
+            await withTaskGroup(of: Ending.self) { group in
+                group.addTask { .finished(await HookRunner.run(arguments, hook: hook, name: action.name, logger: logger)) }
+                group.addTask {
+                    do {
+                        try await Task.sleep(for: hook.timeout)
+                        return .timedOut
+                    } catch {
+                        return .finished(.done) // cancelled: the hook ended first and has answered
+                    }
+                }
+                switch await group.next() ?? .timedOut {
+                case .finished(let outcome):
+                    completion(outcome)
+                case .timedOut:
+                    logger.error("hook timed out: killed", metadata: ["hook": "\(action.name)", "timeout": "\(hook.timeout)"])
+                    completion(.failed(.timeout))
+                }
+                group.cancelAll()
             }
         }
+    }
+
+    private enum Ending: Sendable {
+        case finished(PlatformActionOutcome)
+        case timedOut
     }
 
     /// Runs the hook to its end, or until the task is cancelled (then it is killed).
@@ -69,25 +84,5 @@ final class HookRunner: PlatformActions {
             }
             return .failed(.unspecified)
         }
-    }
-}
-
-/// Calls a completion once, whichever of the hook and its timeout ends first.
-private final class Once: Sendable {
-    private let completion: NIOLockedValueBox<(@Sendable (PlatformActionOutcome) -> Void)?>
-
-    init(_ completion: @escaping @Sendable (PlatformActionOutcome) -> Void) {
-        self.completion = NIOLockedValueBox(completion)
-    }
-
-    /// True if this call was the one that completed.
-    @discardableResult
-    func callAsFunction(_ outcome: PlatformActionOutcome) -> Bool {
-        let taken = completion.withLockedValue { value in
-            defer { value = nil }
-            return value
-        }
-        taken?(outcome)
-        return taken != nil
     }
 }
