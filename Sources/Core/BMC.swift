@@ -71,7 +71,8 @@ public final class BMC {
         fru = try FRUInventory(configuration: configuration.fru, store: store)
         lan = try LANParameters(configuration: configuration.lan, store: store)
         pef = try PEFEngine(configuration: configuration.pef, store: store)
-        chassisSettings = try store.load(ChassisSettings.self, from: BMC.chassisFile) ?? ChassisSettings()
+        chassisSettings = try store.load(ChassisSettings.self, from: BMC.chassisFile)
+            ?? ChassisSettings(restorePolicy: configuration.chassis.restorePolicy)
         dispatcher = CommandDispatcher(tables: [
             (.chassis, ChassisCommands.table),
             (.app, AppCommands.table),

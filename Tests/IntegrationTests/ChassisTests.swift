@@ -99,6 +99,35 @@ final class ChassisTests: XCTestCase {
         }, (try? runTool(Daemon.binary, ["status", "--state-dir", daemon.stateDirectory]).stdout) ?? "")
     }
 
+    /// `ipmigod --simulate`: the embedded config's chassis starts on (always-on), sensors read,
+    /// and power off makes them unavailable.
+    func testSimulateModeChassis() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ipmigod-sim-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let port = UDPSocket.freePort()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Daemon.binary)
+        process.arguments = ["--simulate", "--listen", "127.0.0.1:\(port)", "--state-dir", folder.path]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        func ipmitool(_ command: [String]) -> ToolResult? {
+            try? runTool("ipmitool", ["-I", "lanplus", "-H", "127.0.0.1", "-p", "\(port)", "-U", "admin", "-P", "admin"] + command)
+        }
+        XCTAssertTrue(waitUntil(10) { ipmitool(["chassis", "power", "status"])?.stdout.contains("Chassis Power is on") == true })
+        XCTAssertTrue(ipmitool(["chassis", "status"])?.stdout.contains("Power Restore Policy : always-on") == true)
+        let unavailable = { ipmitool(["sensor"])?.stdout.contains("Fan1             | na ") }
+        XCTAssertTrue(waitUntil(5) { unavailable() == false }, "sensors read while powered")
+        XCTAssertTrue(ipmitool(["chassis", "power", "off"])?.stdout.contains("Down/Off") == true)
+        XCTAssertTrue(waitUntil(5) { unavailable() == true }, "no readings without power")
+        XCTAssertTrue(ipmitool(["chassis", "power", "on"])?.stdout.contains("Up/On") == true)
+        XCTAssertTrue(waitUntil(5) { unavailable() == false }, "readings back with power")
+    }
+
     func testFreeipmiChassisAndIpmipower() throws {
         let daemon = try Daemon(Daemon.Options(extraConfig: Self.simulated + "\n" + "sel: { capacity: 64 }"))
         let power = ["-h", "127.0.0.1:\(daemon.port)", "-u", "admin", "-p", "admin"]

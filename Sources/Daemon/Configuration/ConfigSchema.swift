@@ -19,6 +19,7 @@ struct ConfigSchema {
         let lan = try readLAN(root.child("lan"))
         let pef = try readPEF(root.child("pef"))
         let platform = try readHooks(root.child("hooks"))
+        let chassis = try readChassis(root.child("chassis"))
         try root.rejectUnknownKeys()
         var bmc = BMCConfiguration(device: device, channel: channel, users: users, limits: limits,
                                    stateDirectory: stateDirectory)
@@ -27,6 +28,7 @@ struct ConfigSchema {
         bmc.fru = fru
         bmc.lan = lan
         bmc.pef = pef
+        bmc.chassis = chassis
         var configuration = DaemonConfiguration(listen: listen, bmc: bmc, generatesSystemGUID: generatesGUID)
         configuration.platform = platform
         return configuration

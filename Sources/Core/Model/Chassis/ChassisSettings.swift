@@ -17,7 +17,7 @@ public struct ChassisSettings: Codable, Sendable, Equatable {
     /// The boot options that outlive a restart (parameters 1 to 3, and 5 when its persistent bit is set).
     public var boot = PersistentBootOptions()
 
-    public init() {}
+    public init(restorePolicy: PowerRestorePolicy = .alwaysOff) { self.restorePolicy = restorePolicy }
 }
 
 public enum PowerRestorePolicy: UInt8, Codable, Sendable {
