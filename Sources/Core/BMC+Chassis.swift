@@ -30,9 +30,10 @@ extension BMC {
     /// Whether sensors can be read: not while the chassis is off or between the two halves of a power cycle.
     var sensorsPowered: Bool { chassis.isPoweredOn && !chassis.isPowerCycling }
 
-    /// Carries out a Chassis Control (or a PEF power action) and updates what Get Chassis
-    /// Status reports once the platform has done it. One power action at a time (0xC0).
-    func controlChassis(_ control: ChassisControlAction, cause: RestartCause, channel: UInt8, reason: String,
+    /// Carries out a Chassis Control (or a PEF or watchdog power action) and updates what Get
+    /// Chassis Status and Get System Restart Cause report once the platform has done it. One
+    /// power action at a time (0xC0). Completion runs on the BMC's loop.
+    public func controlChassis(_ control: ChassisControlAction, cause: RestartCause, channel: UInt8, reason: String,
                         completion: @escaping (PlatformActionOutcome) -> Void) {
         guard !chassis.isPowerActionRunning else { return completion(.failed(.nodeBusy)) }
         // The spec asks that a power cycle, reset or interrupt of a chassis that is off do nothing (0xD5).
@@ -55,22 +56,26 @@ extension BMC {
         case .powerDown, .softShutdown:
             setPowered(false)
         case .powerUp, .powerCycle, .hardReset:
-            if control == .powerUp { chassis.lastPowerEvent = 0x10 } // last power on by an IPMI command
+            if control == .powerUp && cause == .chassisControl { chassis.lastPowerEvent = 0x10 } // on by an IPMI command
             setPowered(true)
             chassis.restartCause = cause
             chassis.restartChannel = channel
-            // The system booted with the flags: next-boot flags are used up.
-            let keep: BootFlagClearing? = switch cause {
-            case .pefReset, .pefPowerCycle: .pefResetOrCycle
-            case .watchdog: .watchdogReset
-            default: nil
-            }
-            if keep.map({ chassisSettings.boot.validBitClearing & $0.rawValue != 0 }) != true {
-                clearBootFlagValid(because: "the system restarted")
-            }
+            // The system booted with the flags: next-boot flags are used up, unless parameter 3
+            // exempts restarts of this cause.
+            if !bootFlagsSurvive(cause) { clearBootFlagValid(because: "the system restarted") }
         case .diagnosticInterrupt:
             break
         }
+    }
+
+    private func bootFlagsSurvive(_ cause: RestartCause) -> Bool {
+        let exemption: BootFlagClearing
+        switch cause {
+        case .pefReset, .pefPowerCycle: exemption = .pefResetOrCycle
+        case .watchdog: exemption = .watchdogReset
+        default: return false
+        }
+        return chassisSettings.boot.validBitClearing & exemption.rawValue != 0
     }
 
     private func setPowered(_ powered: Bool) {
@@ -174,7 +179,7 @@ extension BMC {
                 do {
                     try bmc.saveThenApply(\.chassisSettings, as: BMC.chassisFile) { $0.powerOnMinutes &+= 1 }
                 } catch {
-                    // Logged by persist; the minute is counted again at the next save.
+                    // Logged by persist; this minute goes uncounted, so memory and disk still agree.
                 }
             }
             bmc.schedulePOHCount()

@@ -126,6 +126,11 @@ final class ChassisTests: XCTestCase {
         XCTAssertTrue(waitUntil(5) { unavailable() == true }, "no readings without power")
         XCTAssertTrue(ipmitool(["chassis", "power", "on"])?.stdout.contains("Up/On") == true)
         XCTAssertTrue(waitUntil(5) { unavailable() == false }, "readings back with power")
+        // A power cycle waits the power cycle interval (Set Power Cycle Interval, 2 s).
+        XCTAssertEqual(ipmitool(["raw", "0x00", "0x0b", "0x02"])?.status, 0)
+        let cycle = try XCTUnwrap(ipmitool(["chassis", "power", "cycle"]))
+        XCTAssertTrue(cycle.stdout.contains("Chassis Power Control: Cycle"), "\(cycle)")
+        XCTAssertGreaterThan(cycle.seconds, 2, "\(cycle)")
     }
 
     func testFreeipmiChassisAndIpmipower() throws {
