@@ -332,5 +332,17 @@ final class ChassisTests: XCTestCase {
         XCTAssertTrue(after.stdout.contains("Power Restore Policy : always-off"), "\(after)")
         XCTAssertTrue(after.stdout.contains("System Power         : off"), "\(after)")
         XCTAssertTrue(try daemon.ipmitool(["chassis", "poh"]).stdout.contains("20 hours, 34 minutes"))
+
+        // "previous" restores what the chassis was when the daemon died.
+        XCTAssertAnswered(try daemon.ipmitool(["chassis", "policy", "previous"]))
+        XCTAssertAnswered(try daemon.ipmitool(["chassis", "power", "on"]))
+        daemon.kill9()
+        try daemon.start()
+        XCTAssertTrue(try daemon.ipmitool(["chassis", "power", "status"]).stdout.contains("Chassis Power is on"))
+        XCTAssertTrue(try daemon.ipmitool(["chassis", "restart_cause"]).stdout.contains("previous"))
+        XCTAssertAnswered(try daemon.ipmitool(["chassis", "power", "off"]))
+        daemon.kill9()
+        try daemon.start()
+        XCTAssertTrue(try daemon.ipmitool(["chassis", "power", "status"]).stdout.contains("Chassis Power is off"))
     }
 }
