@@ -136,7 +136,7 @@ final class ChassisTests: XCTestCase {
     }
 
     func testFreeipmiChassisAndIpmipower() throws {
-        let daemon = try Daemon(Daemon.Options(extraConfig: Self.simulated + "\n" + "sel: { capacity: 64 }"))
+        let daemon = try Daemon(Daemon.Options(extraConfig: Self.simulated))
         let power = ["-h", "127.0.0.1:\(daemon.port)", "-u", "admin", "-p", "admin"]
         XCTAssertEqual(try runTool("ipmipower", power + ["--stat"]).stdout, "127.0.0.1: off\n")
         XCTAssertEqual(try runTool("ipmipower", power + ["--on"]).stdout, "127.0.0.1: ok\n")
