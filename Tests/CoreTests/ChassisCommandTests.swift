@@ -204,6 +204,24 @@ final class ChassisCommandTests: XCTestCase {
         XCTAssertEqual(platform.actions, [.powerCycle, .hardReset])
     }
 
+    func testAnAnswerForASessionClosedMeanwhileIsDropped() throws {
+        platform.holds = true
+        var output = ByteBuffer()
+        guard case .later(let pending) = bmc.bmc.handleDatagram(try console.request(.chassis, 0x02, [2]), from: bmc.remote,
+                                                                 now: bmc.now, into: &output) else {
+            return XCTFail("expected a deferred answer")
+        }
+        var sent = 0
+        pending.whenReady { _ in sent += 1 }
+        let id = console.managedSessionID
+        XCTAssertEqual(try bmc.call(&console, .app, 0x3C, [UInt8(id & 0xFF), UInt8(id >> 8 & 0xFF), UInt8(id >> 16 & 0xFF),
+                                                         UInt8(id >> 24)]).completionCode, .ok)
+        platform.held.removeFirst()(.done)
+        XCTAssertEqual(sent, 0)
+        XCTAssertTrue(bmc.bmc.inFlight.isEmpty)
+        XCTAssertTrue(bmc.bmc.chassis.isPoweredOn, "the cycle itself happened")
+    }
+
     func testDeferralsAreBoundedPerSession() throws {
         platform.holds = true
         for interval in 1...UInt8(BMC.maximumDeferralsPerSession) {
