@@ -27,6 +27,7 @@ struct DaemonStatus: Codable, Equatable {
     /// The SNMPv3 engine ID (hex) and this start's engine boots, for receivers' `createUser -e`.
     var snmpEngineID: String
     var snmpEngineBoots: UInt32
+    var chassis: ChassisStatus?
 
     /// Taken on the BMC's event loop.
     init(bmc: BMC, sender: PETSender) {
@@ -45,6 +46,7 @@ struct DaemonStatus: Codable, Equatable {
         strayAcknowledgements = sender.strayAcknowledgementCount
         snmpEngineID = sender.engine.id.hexString
         snmpEngineBoots = sender.engine.boots
+        chassis = ChassisStatus(bmc: bmc)
     }
 
     var text: String {
@@ -67,6 +69,7 @@ struct DaemonStatus: Codable, Equatable {
             lines.append("dropped packets: " + droppedPackets.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
                 .joined(separator: ", "))
         }
+        lines += chassis?.lines ?? []
         return lines.joined(separator: "\n")
     }
 }

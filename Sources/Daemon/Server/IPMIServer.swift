@@ -53,6 +53,8 @@ final class IPMIServer: Sendable {
                 bmc.timers = BMCTimers(loop: loop)
                 bmc.onColdReset = onColdReset
                 bmc.sel.writeInBackground(on: ThreadPoolSELWriter(pool: diskWriter, loop: loop))
+                bmc.platform = PlatformFactory.make(configuration.platform, bmc: bmc, loop: loop, logger: logger)
+                bmc.startChassis()
                 return NIOLoopBound(bmc, eventLoop: loop)
             }.get()
             // The push side's last step: PEF alerts -> PETs -> the sender's queues.
