@@ -37,6 +37,19 @@ public struct GetChassisStatusResponse: CommandResponse {
 public enum ChassisControlAction: UInt8, Sendable {
     case powerDown = 0, powerUp = 1, powerCycle = 2, hardReset = 3, diagnosticInterrupt = 4, softShutdown = 5
 
+    /// The chassis control that carries out a power or reset action; nil for the others.
+    public init?(_ action: PlatformAction) {
+        switch action {
+        case .powerOff: self = .powerDown
+        case .powerOn: self = .powerUp
+        case .powerCycle: self = .powerCycle
+        case .hardReset: self = .hardReset
+        case .diagnosticInterrupt: self = .diagnosticInterrupt
+        case .softShutdown: self = .softShutdown
+        case .identifyOn, .identifyOff, .setBootDevice: return nil
+        }
+    }
+
     public var platformAction: PlatformAction {
         switch self {
         case .powerDown: .powerOff
