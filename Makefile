@@ -3,8 +3,8 @@
 
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-RUN_PACKAGES := libsnmp-dev
-TEST_PACKAGES := libsnmp-dev ipmitool freeipmi-tools snmptrapd snmp smitools
+RUN_PACKAGES := libsnmp-dev libyaml-dev
+TEST_PACKAGES := libsnmp-dev libyaml-dev ipmitool freeipmi-tools snmptrapd snmp smitools
 
 .PHONY: run test build bench deps-run deps-test clean
 

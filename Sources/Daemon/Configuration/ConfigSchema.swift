@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import IPMICore
 
 /// The config file's layout: every section and key, its type and its default.
@@ -179,7 +179,7 @@ struct ConfigSchema {
             guard let contents = try? String(contentsOfFile: path, encoding: .utf8) else {
                 throw file.error("cannot read \(path)")
             }
-            password = Array(contents.trimmingCharacters(in: .newlines).utf8)
+            password = Array(contents.trimmingCharacters(where: \.isNewline).utf8)
         }
         if let source, password.count > 20 { throw source.error("a password is at most 20 bytes") }
         return password
