@@ -6,7 +6,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RUN_PACKAGES := libsnmp-dev libyaml-dev
 TEST_PACKAGES := libsnmp-dev libyaml-dev ipmitool freeipmi-tools snmptrapd snmp smitools
 
-.PHONY: run test build bench deps-run deps-test clean
+.PHONY: run test build release bench bench-compare deps-run deps-test clean
 
 run: deps-run build
 	.build/debug/ipmigod --simulate --state-dir .state/simulate
@@ -19,11 +19,24 @@ test: deps-test
 build:
 	$(SWIFT) build
 
+# Release builds link the Swift runtime in statically: a smaller resident set (docs/benchmarks.md).
+RELEASE_BUILD := $(SWIFT) build -c release --static-swift-stdlib
+
+release: deps-run
+	$(RELEASE_BUILD) --product ipmigod
+
 # Release build of the daemon and the benchmark; see docs/benchmarks.md.
 bench: deps-run
-	$(SWIFT) build -c release --product ipmigod
-	$(SWIFT) build -c release --product ipmigod-bench
+	$(RELEASE_BUILD) --product ipmigod
+	$(RELEASE_BUILD) --product ipmigod-bench
 	.build/release/ipmigod-bench --daemon .build/release/ipmigod
+
+# ipmigod and OpenIPMI's ipmi_sim (Benchmarks/ipmi_sim) side by side, in alternating rounds.
+bench-compare: deps-run
+	@scripts/install-packages openipmi
+	$(RELEASE_BUILD) --product ipmigod
+	$(RELEASE_BUILD) --product ipmigod-bench
+	.build/release/ipmigod-bench --daemon .build/release/ipmigod --compare-ipmi-sim /usr/bin/ipmi_sim
 
 deps-run:
 	@scripts/install-packages $(RUN_PACKAGES)
