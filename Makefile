@@ -3,10 +3,10 @@
 
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-RUN_PACKAGES := libsnmp-dev
-TEST_PACKAGES := libsnmp-dev ipmitool freeipmi-tools snmptrapd snmp smitools
+RUN_PACKAGES := libsnmp-dev libyaml-dev
+TEST_PACKAGES := libsnmp-dev libyaml-dev ipmitool freeipmi-tools snmptrapd snmp smitools
 
-.PHONY: run test build bench demo deps-run deps-test clean
+.PHONY: run test build release bench bench-compare demo deps-run deps-test clean
 
 run: deps-run build
 	.build/debug/ipmigod --simulate --state-dir .state/simulate
@@ -19,10 +19,17 @@ test: deps-test
 build:
 	$(SWIFT) build
 
+# Release builds link the Swift runtime in statically, and export no symbols (the static
+# runtime's link arguments would export every one): a smaller resident set (docs/benchmarks.md).
+RELEASE_BUILD := $(SWIFT) build -c release --static-swift-stdlib -Xlinker --no-export-dynamic
+
+release: deps-run
+	$(RELEASE_BUILD) --product ipmigod
+
 # Release build of the daemon and the benchmark; see docs/benchmarks.md.
 bench: deps-run
-	$(SWIFT) build -c release --product ipmigod
-	$(SWIFT) build -c release --product ipmigod-bench
+	$(RELEASE_BUILD) --product ipmigod
+	$(RELEASE_BUILD) --product ipmigod-bench
 	.build/release/ipmigod-bench --daemon .build/release/ipmigod
 
 # A simulated switch runs a fault scenario (SCENARIO=psu-failure by default) while snmptrapd,
@@ -30,6 +37,13 @@ bench: deps-run
 demo: deps-test build
 	@scripts/fetch-ietf-mibs
 	@scripts/demo
+
+# ipmigod and OpenIPMI's ipmi_sim (Benchmarks/ipmi_sim) side by side, in alternating rounds.
+bench-compare: deps-run
+	@scripts/install-packages openipmi
+	$(RELEASE_BUILD) --product ipmigod
+	$(RELEASE_BUILD) --product ipmigod-bench
+	.build/release/ipmigod-bench --daemon .build/release/ipmigod --compare-ipmi-sim /usr/bin/ipmi_sim
 
 deps-run:
 	@scripts/install-packages $(RUN_PACKAGES)

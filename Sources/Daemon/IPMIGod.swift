@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import IPMIAlerting
 import IPMICore
 import Logging
@@ -111,12 +110,12 @@ struct Serve: AsyncParsableCommand {
         ])
         if simulate, let address = server.boundAddresses.first {
             let host = address.ipAddress ?? "127.0.0.1"
-            FileHandle.standardOutput.write(Data("""
+            StandardStreams.writeOutput("""
                 ipmigod is simulating a switch on \(address.hostAndPort). Try:
                   ipmitool -I lanplus -H \(host) -p \(address.port ?? 623) -U admin -P admin mc info
                 Stop it with Ctrl-C.
 
-                """.utf8))
+                """)
         }
         await signals.wait()
         logger.info("stopping")
@@ -140,12 +139,12 @@ struct CheckConfig: ParsableCommand {
         do {
             let configuration = try DaemonConfiguration.load(path: file)
             // Weak but allowed settings: said, without failing the check.
-            for warning in configuration.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+            for warning in configuration.warnings { StandardStreams.writeError("warning: \(warning)\n") }
             print("\(file): OK (\(configuration.bmc.users.count) users, cipher suites "
                 + configuration.bmc.channel.cipherSuites.map { String($0.id) }.joined(separator: ",")
                 + ", listening on " + configuration.listen.map(\.description).joined(separator: " ") + ")")
         } catch {
-            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            StandardStreams.writeError("\(error)\n")
             throw ExitCode(78)
         }
     }
@@ -171,13 +170,13 @@ struct Status: ParsableCommand {
             do {
                 directory = try DaemonConfiguration.load(path: config).bmc.stateDirectory
             } catch {
-                FileHandle.standardError.write(Data("\(error)\n".utf8))
+                StandardStreams.writeError("\(error)\n")
                 throw ExitCode(78)
             }
         }
         guard let directory else { throw ValidationError("give --config FILE or --state-dir DIR") }
         guard let status = try StateStore(directory: directory).load(DaemonStatus.self, from: DaemonStatus.file) else {
-            FileHandle.standardError.write(Data("no status in \(directory): is the daemon running?\n".utf8))
+            StandardStreams.writeError("no status in \(directory): is the daemon running?\n")
             throw ExitCode(1)
         }
         print(status.text)

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import IPMICore
 
 /// The config file's layout: every section and key, its type and its default.
