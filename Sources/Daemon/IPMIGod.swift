@@ -31,6 +31,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "Use this state directory instead of the config's.")
     var stateDir: String?
 
+    @Option(name: .long, help: "Serve the status page and metrics on ADDR:PORT instead of the config's http.listen.")
+    var httpListen: String?
+
     @Option(name: .long, help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
@@ -40,6 +43,9 @@ struct Serve: AsyncParsableCommand {
         }
         for address in listen where ListenAddress(address) == nil {
             throw ValidationError("--listen \(address): expected ADDR:PORT or [IPV6]:PORT")
+        }
+        if let httpListen, !httpListen.contains(":") || ListenAddress(httpListen) == nil {
+            throw ValidationError("--http-listen \(httpListen): expected ADDR:PORT or [IPV6]:PORT")
         }
     }
 
@@ -64,6 +70,7 @@ struct Serve: AsyncParsableCommand {
             throw ExitCode(78) // EX_CONFIG
         }
         if !listen.isEmpty { configuration.listen = listen.compactMap(ListenAddress.init) }
+        if let httpListen { configuration.http.listen = ListenAddress(httpListen) }
         // lan.interface: the server's InterfaceWatcher reads the management interface at start
         // and every few seconds after; a missing one (not up yet at boot) does not stop the BMC.
         if let stateDir { configuration.bmc.stateDirectory = stateDir }
@@ -129,11 +136,11 @@ struct CheckConfig: ParsableCommand {
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
 
-/// Prints what the running daemon last reported: sessions, SEL, events, and for each alert
-/// destination the alerts sent, acknowledged, retried and failed.
+/// Prints the running daemon's live status (over its control socket): sessions, SEL, events,
+/// and for each alert destination the alerts sent, acknowledged, retried and failed.
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show the running daemon's alerting counters (from its state directory).")
+        abstract: "Show the running daemon's live status and alerting counters (over its control socket).")
 
     @Option(name: .long, help: "The daemon's config file (for its state directory).")
     var config: String?
@@ -152,10 +159,11 @@ struct Status: ParsableCommand {
             }
         }
         guard let directory else { throw ValidationError("give --config FILE or --state-dir DIR") }
-        guard let status = try StateStore(directory: directory).load(DaemonStatus.self, from: DaemonStatus.file) else {
-            FileHandle.standardError.write(Data("no status in \(directory): is the daemon running?\n".utf8))
+        do {
+            print(try ControlClient.get("/api/status.txt", stateDirectory: directory), terminator: "")
+        } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
             throw ExitCode(1)
         }
-        print(status.text)
     }
 }

@@ -8,6 +8,8 @@ public struct DestinationCounters: Sendable, Equatable, Codable {
     public var retried = 0
     /// Alerts given up on: retries ran out, the send failed, or the queue was full.
     public var failed = 0
+    /// Of the failed, those dropped because the destination's queue was full.
+    public var dropped = 0
 
     public init() {}
 }

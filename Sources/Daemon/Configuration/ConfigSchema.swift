@@ -18,6 +18,7 @@ struct ConfigSchema {
         let fru = try readFRU(root.child("fru"))
         let lan = try readLAN(root.child("lan"))
         let pef = try readPEF(root.child("pef"))
+        let http = try readHTTP(root.child("http"))
         try root.rejectUnknownKeys()
         var bmc = BMCConfiguration(device: device, channel: channel, users: users, limits: limits,
                                    stateDirectory: stateDirectory)
@@ -26,7 +27,9 @@ struct ConfigSchema {
         bmc.fru = fru
         bmc.lan = lan
         bmc.pef = pef
-        return DaemonConfiguration(listen: listen, bmc: bmc, generatesSystemGUID: generatesGUID)
+        var configuration = DaemonConfiguration(listen: listen, bmc: bmc, generatesSystemGUID: generatesGUID)
+        configuration.http = http
+        return configuration
     }
 
     private func readListen() throws(ConfigError) -> [ListenAddress] {

@@ -38,6 +38,8 @@ struct DaemonConfiguration: Sendable {
     var bmc: BMCConfiguration
     /// The system GUID was not configured: use the one generated at first start.
     var generatesSystemGUID: Bool
+    /// The status page and metrics endpoint, and the reading history.
+    var http = HTTPConfiguration()
 
     /// Reads and validates a config file; nothing is half-applied on error.
     static func load(path: String) throws(ConfigError) -> DaemonConfiguration {

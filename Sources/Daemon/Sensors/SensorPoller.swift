@@ -9,6 +9,8 @@ final class SensorPoller {
         var interval: Double
         /// Each sensor's position in the configuration, name and reader.
         var sensors: [(index: Int, name: String, reader: any SensorReader)]
+        /// Each sensor's source kind, for the poll-duration metric.
+        var sourceKinds: [String] = []
     }
 
     private let loop: any EventLoop
@@ -17,6 +19,8 @@ final class SensorPoller {
     private var groups: [Group]
     private var failures = RateLimitedLog(burst: 3, interval: .seconds(300))
     private let started = NIODeadline.now()
+    /// Where poll durations go (the metrics); nil measures nothing.
+    var timings: DaemonTimings?
 
     /// Runs on `loop` (not the BMC's): file reads block, so they stay off the request path.
     init(sensors: [SensorDefinition], loop: any EventLoop, bmc: NIOLoopBound<BMC>, logger: Logger) {
@@ -28,15 +32,18 @@ final class SensorPoller {
             guard let reader = SensorReaders.make(for: sensor.source) else { continue }
             groups[sensor.pollInterval, default: Group(interval: sensor.pollInterval, sensors: [])]
                 .sensors.append((index, sensor.name, reader))
+            groups[sensor.pollInterval]!.sourceKinds.append(sensor.source.kindName)
         }
         self.groups = groups.values.sorted { $0.interval < $1.interval }
     }
 
     /// Starts polling; each group is read at once, then every `interval`.
-    static func start(sensors: [SensorDefinition], loop: any EventLoop, bmc: NIOLoopBound<BMC>, logger: Logger) {
+    static func start(sensors: [SensorDefinition], loop: any EventLoop, bmc: NIOLoopBound<BMC>, logger: Logger,
+                      timings: DaemonTimings? = nil) {
         loop.execute {
             // The poller lives on its loop alone.
             let poller = NIOLoopBound(SensorPoller(sensors: sensors, loop: loop, bmc: bmc, logger: logger), eventLoop: loop)
+            poller.value.timings = timings
             for index in poller.value.groups.indices {
                 let delay = TimeAmount.nanoseconds(Int64(poller.value.groups[index].interval * 1e9))
                 loop.scheduleRepeatedTask(initialDelay: .zero, delay: delay) { _ in poller.value.poll(group: index) }
@@ -49,8 +56,11 @@ final class SensorPoller {
         let elapsed = Double((now - started).nanoseconds) / 1e9
         var samples: [SensorSample] = []
         samples.reserveCapacity(groups[index].sensors.count)
+        var durations: [String: TimeAmount] = [:]
         for position in groups[index].sensors.indices {
+            let readStarted = timings == nil ? now : NIODeadline.now()
             let result = groups[index].sensors[position].reader.read(elapsed: elapsed)
+            if timings != nil { durations[groups[index].sourceKinds[position], default: .zero] += .now() - readStarted }
             switch result {
             case .success(let value):
                 samples.append(SensorSample(sensor: groups[index].sensors[position].index, value: value))
@@ -60,8 +70,21 @@ final class SensorPoller {
                 samples.append(SensorSample(sensor: groups[index].sensors[position].index, value: nil))
             }
         }
+        timings?.notePolls(durations)
         let bmc = self.bmc
         let batch = samples
         bmc.eventLoop.execute { bmc.value.record(batch) }
+    }
+}
+
+extension SensorSource {
+    /// hwmon, file or simulated (the poll-duration metric's `source` label).
+    var kindName: String {
+        switch self {
+        case .none: "none"
+        case .hwmon: "hwmon"
+        case .file: "file"
+        case .simulated: "simulated"
+        }
     }
 }

@@ -22,9 +22,12 @@ final class IPMIServer: Sendable {
     private let bmc: NIOLoopBound<BMC>
     private let channels: [any Channel]
     let boundAddresses: [SocketAddress]
+    let observability: ObservabilityServer
 
     private init(group: MultiThreadedEventLoopGroup, pollerGroup: MultiThreadedEventLoopGroup, sender: PETSender,
-                 diskWriter: NIOThreadPool, bmc: NIOLoopBound<BMC>, channels: [any Channel]) {
+                 diskWriter: NIOThreadPool, bmc: NIOLoopBound<BMC>, channels: [any Channel],
+                 observability: ObservabilityServer) {
+        self.observability = observability
         self.group = group
         self.pollerGroup = pollerGroup
         self.sender = sender
@@ -35,32 +38,38 @@ final class IPMIServer: Sendable {
     }
 
     static func start(configuration: DaemonConfiguration, logger: Logger) async throws -> IPMIServer {
+        let timings = DaemonTimings()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let pollerGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()
         let diskWriter = NIOThreadPool(numberOfThreads: 1)
         diskWriter.start()
         var startedSender: PETSender?
+        var startedObservability: ObservabilityServer?
         do {
             let bmcConfiguration = configuration.bmc
             let bmc = try await loop.submit {
                 let bmc = try BMC(configuration: bmcConfiguration, logger: logger)
                 bmc.timers = BMCTimers(loop: loop)
-                bmc.sel.writeInBackground(on: ThreadPoolSELWriter(pool: diskWriter, loop: loop))
+                bmc.sel.writeInBackground(on: ThreadPoolSELWriter(pool: diskWriter, loop: loop, timings: timings))
                 return NIOLoopBound(bmc, eventLoop: loop)
             }.get()
             // The push side's last step: PEF alerts -> PETs -> the sender's queues.
             let stateDirectory = bmcConfiguration.stateDirectory
-            let sender = try await loop.submit {
+            let (sender, sequence) = try await loop.submit {
                 let snmpDirectory = stateDirectory + "/snmp"
                 try AtomicFile.makeDirectory(snmpDirectory)
                 let sender = PETSender(configuration: .init(agentAddress: bmc.value.lan.bmcIPv4, stateDirectory: snmpDirectory),
                                        logger: logger)
                 let sequence = try PETSequence(store: StateStore(directory: stateDirectory))
                 AlertPipeline(sender: sender, sequence: sequence, logger: logger).attach(to: bmc.value)
-                return sender
+                return (sender, NIOLoopBound(sequence, eventLoop: loop))
             }.get()
             startedSender = sender
+            let observability = try await ObservabilityServer.start(
+                listen: configuration.http.listen, history: configuration.http.history,
+                sensorCount: bmcConfiguration.sensors.count, stateDirectory: stateDirectory, logger: logger)
+            startedObservability = observability
             if let name = bmcConfiguration.lan.interface {
                 // Before the first request: the interface's addresses, then every few seconds.
                 try await InterfaceWatcher.start(interface: name, loop: pollerGroup.next(), bmc: bmc, logger: logger)
@@ -89,16 +98,20 @@ final class IPMIServer: Sendable {
             loop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
                 bmc.value.tick(now: .now())
             }
-            let reporter = try await loop.submit {
-                NIOLoopBound(StatusReporter(store: try StateStore(directory: stateDirectory), logger: logger), eventLoop: loop)
-            }.get()
-            loop.scheduleRepeatedTask(initialDelay: .seconds(2), delay: .seconds(2)) { _ in
-                reporter.value.report(DaemonStatus(bmc: bmc.value, sender: sender))
+            let reporter = try await loop.submit { NIOLoopBound(StatusReporter(logger: logger), eventLoop: loop) }.get()
+            // The snapshot the HTTP side, the metrics and `ipmigod status` read, every second.
+            loop.scheduleRepeatedTask(initialDelay: .zero, delay: .seconds(1)) { _ in
+                let snapshot = MemberSnapshot(member: "", bmc: bmc.value, sender: sender, sequence: sequence.value,
+                                              timings: timings.current)
+                observability.publish(snapshot)
+                reporter.value.report(DaemonStatus(snapshot))
             }
-            SensorPoller.start(sensors: bmcConfiguration.sensors, loop: pollerGroup.next(), bmc: bmc, logger: logger)
+            SensorPoller.start(sensors: bmcConfiguration.sensors, loop: pollerGroup.next(), bmc: bmc, logger: logger,
+                               timings: timings)
             return IPMIServer(group: group, pollerGroup: pollerGroup, sender: sender, diskWriter: diskWriter, bmc: bmc,
-                              channels: channels)
+                              channels: channels, observability: observability)
         } catch {
+            await startedObservability?.stop()
             startedSender?.stop()
             try? await diskWriter.shutdownGracefully()
             try? await pollerGroup.shutdownGracefully()
@@ -109,6 +122,7 @@ final class IPMIServer: Sendable {
 
     func stop() async {
         try? await pollerGroup.shutdownGracefully()
+        await observability.stop()
         for channel in channels { try? await channel.close() }
         // Events the pollers logged last go to disk before the writer stops.
         let loop = bmc.eventLoop

@@ -1,0 +1,111 @@
+import FoundationEssentials
+import IPMICore
+import NIOCore
+
+/// What the observability endpoint answers: read-only views of the published snapshots and
+/// the reading history. Runs on the observability loop (where the history lives).
+struct HTTPRoutes: Sendable {
+    struct Response {
+        var status: Int
+        var contentType: String
+        var body: ByteBuffer
+    }
+
+    let board: StatusBoard
+    let history: NIOLoopBound<HistoryStore>
+
+    func respond(path: String, query: [String: String]) -> Response {
+        switch path {
+        case "/":
+            return Response(status: 200, contentType: "text/html; charset=utf-8", body: ByteBuffer(string: StatusPage.html))
+        case "/metrics":
+            return Response(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8",
+                            body: ByteBuffer(string: MetricsRenderer.render(board.members)))
+        case "/api/status":
+            return json(StatusDocument(board.members))
+        case "/api/status.txt":
+            let members = board.members
+            guard !members.isEmpty else { return text(503, "no status published yet\n") }
+            return text(200, members.map { member in
+                (member.member.isEmpty ? "" : "member \(member.member):\n") + DaemonStatus(member).text
+            }.joined(separator: "\n") + "\n")
+        case "/api/history":
+            return historyResponse(query)
+        default:
+            return text(404, "not found\n")
+        }
+    }
+
+    /// `/api/history?sensor=NAME&span=recent|long|SECONDS[&member=NAME]`: points in real
+    /// units, oldest first; `recent` (the default) at the recent resolution, `long` as
+    /// averages with min and max. A number of seconds picks the span that covers it.
+    private func historyResponse(_ query: [String: String]) -> Response {
+        guard let name = query["sensor"] else { return text(400, "give sensor=NAME\n") }
+        let memberName = query["member"] ?? ""
+        guard let member = board.member(memberName),
+              let sensor = member.bmc.sensors.first(where: { $0.name == name })
+        else { return text(404, "no sensor \(name)\n") }
+        let store = history.value
+        let span = query["span"] ?? "recent"
+        let now = member.bmc.time
+        let seconds: Int64
+        let useLong: Bool
+        switch span {
+        case "recent":
+            seconds = Int64(store.configuration.recentSpan)
+            useLong = false
+        case "long":
+            seconds = Int64(store.configuration.longSpan)
+            useLong = true
+        default:
+            guard let value = Int64(span), value > 0 else { return text(400, "span: recent, long or seconds\n") }
+            seconds = value
+            useLong = value > Int64(store.configuration.recentSpan)
+        }
+        let points = store.history(member: memberName, sensor: name).map {
+            useLong ? $0.longPoints(since: now - seconds) : $0.recentPoints(since: now - seconds)
+        } ?? []
+        let linearization = sensor.linearization
+        func real(_ raw: Double) -> Double {
+            // Linear in the raw value: interpolate between the two nearest raw counts.
+            let low = linearization.realValue(UInt8(clamping: Int(raw.rounded(.down))))
+            let high = linearization.realValue(UInt8(clamping: Int(raw.rounded(.down)) + 1))
+            return low + (high - low) * (raw - raw.rounded(.down))
+        }
+        let document = HistoryDocument(
+            sensor: name, unit: SensorNames.unit(sensor.unit), span: useLong ? "long" : "recent",
+            resolution: useLong ? store.configuration.longResolution : store.configuration.recentResolution,
+            thresholds: Dictionary(uniqueKeysWithValues: Threshold.allCases.compactMap { threshold in
+                sensor.threshold(threshold).map { (threshold.shortName, $0) }
+            }),
+            points: points.map { point in
+                useLong ? [Double(point.time), real(point.raw), linearization.realValue(point.minimum),
+                           linearization.realValue(point.maximum)]
+                    : [Double(point.time), linearization.realValue(point.minimum)]
+            })
+        return json(document)
+    }
+
+    private func json(_ value: some Encodable) -> Response {
+        do {
+            let data = try JSONEncoder().encode(value)
+            return Response(status: 200, contentType: "application/json", body: ByteBuffer(bytes: data))
+        } catch {
+            return text(500, "cannot encode: \(error)\n")
+        }
+    }
+
+    private func text(_ status: Int, _ body: String) -> Response {
+        Response(status: status, contentType: "text/plain; charset=utf-8", body: ByteBuffer(string: body))
+    }
+}
+
+/// `/api/history`'s answer: points are [time, value] (recent) or [time, average, min, max] (long).
+struct HistoryDocument: Encodable {
+    var sensor: String
+    var unit: String
+    var span: String
+    var resolution: Int
+    var thresholds: [String: Double]
+    var points: [[Double]]
+}
