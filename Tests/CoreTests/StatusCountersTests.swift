@@ -1,4 +1,5 @@
 import IPMICore
+import NIOCore
 import XCTest
 
 final class StatusCountersTests: XCTestCase {
@@ -34,5 +35,41 @@ final class StatusCountersTests: XCTestCase {
         XCTAssertEqual(counters.authenticationFailures[2], 1)
         XCTAssertEqual(counters.authenticationFailures[0], 2, "unknown names and out-of-range IDs share slot 0")
         XCTAssertEqual(counters.authenticationFailures.count, BMCCounters.userSlots)
+    }
+}
+
+final class TickRingTests: XCTestCase {
+    func testKeepsTheNewestCapacityTicksWithGapsEmpty() {
+        var ring = TickRing<UInt8>(capacity: 4)
+        XCTAssertTrue(ring.samples(since: 0).isEmpty)
+        ring.set(1, at: 100)
+        ring.set(2, at: 101)
+        ring.set(4, at: 103) // 102 is a gap
+        XCTAssertEqual(ring.samples(since: 0).map { "\($0.tick):\($0.value)" }, ["100:1", "101:2", "103:4"])
+        ring.set(5, at: 104)
+        ring.set(6, at: 105) // wraps: 100 and 101 go
+        XCTAssertEqual(ring.samples(since: 0).map { "\($0.tick):\($0.value)" }, ["103:4", "104:5", "105:6"])
+        XCTAssertNil(ring.value(at: 102))
+        ring.set(7, at: 105) // the same tick again: the latest wins
+        ring.set(9, at: 90) // older than the ring holds: ignored
+        XCTAssertEqual(ring.value(at: 105), 7)
+        XCTAssertEqual(ring.samples(since: 104).count, 2)
+        ring.set(8, at: 200) // a gap longer than the ring: only the new tick is left
+        XCTAssertEqual(ring.samples(since: 0).map { "\($0.tick):\($0.value)" }, ["200:8"])
+    }
+
+    func testSurvivesWriteAndRead() {
+        var ring = TickRing<UInt32>(capacity: 100)
+        for tick in Int64(0)..<150 where tick % 7 != 0 { ring.set(UInt32(tick * 3), at: tick) }
+        var buffer = ByteBuffer()
+        ring.write(to: &buffer)
+        let copy = TickRing<UInt32>.read(from: &buffer, capacity: 100)
+        XCTAssertEqual(copy?.samples(since: 0).map(\.tick), ring.samples(since: 0).map(\.tick))
+        XCTAssertEqual(copy?.samples(since: 0).map(\.value), ring.samples(since: 0).map(\.value))
+        XCTAssertEqual(buffer.readableBytes, 0)
+        var cut = ByteBuffer()
+        ring.write(to: &cut)
+        cut.moveWriterIndex(to: cut.writerIndex - 3)
+        XCTAssertNil(TickRing<UInt32>.read(from: &cut, capacity: 100), "a torn file reads as nothing")
     }
 }

@@ -1,3 +1,4 @@
+import IPMICore
 /// How much reading history to keep per sensor (the config's `history:` section).
 struct HistoryConfiguration: Sendable, Equatable {
     /// Seconds per sample of the recent span. Readings are sampled from the published

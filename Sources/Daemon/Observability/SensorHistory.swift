@@ -1,3 +1,4 @@
+import IPMICore
 import NIOCore
 
 /// One sensor's reading history: raw readings at the recent resolution, and averages with
