@@ -170,13 +170,30 @@ final class ObservabilityTests: XCTestCase {
         XCTAssertEqual(post.stdout, "405", "\(post)")
         let longURI = try httpGet(base + "/api/history?sensor=" + String(repeating: "a", count: 5000))
         XCTAssertEqual(longURI.status, 414)
-        XCTAssertEqual(try httpGet(base + "/api/history").status, 400)
+        XCTAssertEqual(try httpGet(base + "/api/history?sensor=CPU%20Temp&span=soon").status, 400)
         XCTAssertEqual(try httpGet(base + "/api/history?sensor=nope").status, 404)
+        XCTAssertEqual(try httpGet(base + "/api/history?member=nope").status, 404)
+        // Every threshold sensor's history at once (what the page plots), thinned on request.
+        let batch = try httpGet(base + "/api/history?span=600&points=2")
+        let sensors = (try JSONSerialization.jsonObject(with: Data(batch.body.utf8)) as? [String: Any])?["sensors"] as? [[String: Any]]
+        XCTAssertEqual(sensors?.map { $0["sensor"] as? String ?? "" }, ["CPU Temp", "12V", "Fan 1", "PSU1 Iout", "PSU1 Pin"], batch.body)
+        XCTAssertTrue(sensors?.allSatisfy { ($0["points"] as? [[Double]])?.count ?? 99 <= 2 } ?? false, batch.body)
+        // A client that opens a connection and sends nothing is let go.
+        let silent = try runTool("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-m", "20", "telnet://127.0.0.1:\(URL(string: base)!.port!)"],
+                                 timeout: 25)
+        XCTAssertLessThan(silent.seconds, 15, "closed after the request deadline: \(silent)")
         let page = try httpGet(base + "/")
         XCTAssertEqual(page.status, 200)
         XCTAssertFalse(page.body.contains("http://") && page.body.contains("<script src"), "no external assets")
-        // Still answering IPMI.
+        // At most 32 connections: with 32 held open, the next is closed at once; once they
+        // go, the endpoint answers again. IPMI answers throughout.
+        let port = URL(string: base)!.port!
+        let held = (0..<32).map { _ in connectTCP(port: port) }
+        Thread.sleep(forTimeInterval: 0.3)
+        XCTAssertNotEqual(try httpGet(base + "/metrics", timeout: 3).status, 200, "a 33rd connection is refused")
         XCTAssertAnswered(try daemon.ipmitool(["mc", "info"]))
+        for fd in held { close(fd) }
+        XCTAssertTrue(waitUntil(3) { (try? httpGet(base + "/metrics"))?.status == 200 })
     }
 
     func testHistoryIsServedAndSurvivesARestart() throws {
@@ -216,6 +233,19 @@ final class ObservabilityTests: XCTestCase {
         for check in ["every sensor shown (6 rows)", "history plots have points", "CPU Temp critical", "no console error"] {
             XCTAssertTrue(result.stdout.contains("ok " + check), "\(check): \(result)")
         }
+    }
+
+    /// An open TCP connection to loopback that sends nothing.
+    func connectTCP(port: Int) -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        return fd
     }
 
     static func points(_ body: String?) -> [[Double]] {

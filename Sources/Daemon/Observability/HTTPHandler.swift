@@ -8,13 +8,32 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias OutboundOut = HTTPServerResponsePart
 
     static let maximumURILength = 2048
+    /// A request must arrive whole within this of the connection opening or the last answer.
+    static let requestDeadline = TimeAmount.seconds(10)
 
     private let routes: HTTPRoutes
     private var head: HTTPRequestHead?
     private var refused: HTTPResponseStatus?
+    private var deadline: Scheduled<Void>?
 
     init(routes: HTTPRoutes) {
         self.routes = routes
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        armDeadline(context)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        deadline?.cancel()
+    }
+
+    /// Closes a connection that sends nothing, or a request too slowly (a slow client must
+    /// not hold one of the few connections).
+    private func armDeadline(_ context: ChannelHandlerContext) {
+        deadline?.cancel()
+        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        deadline = context.eventLoop.scheduleTask(in: Self.requestDeadline) { loopBound.value.close(promise: nil) }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -33,6 +52,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .end:
             guard let request = head else { return }
             head = nil
+            deadline?.cancel()
             if let refused {
                 send(context, request, status: refused, contentType: "text/plain", body: ByteBuffer(string: "\(refused.reasonPhrase)\n"),
                      keepAlive: false)
@@ -68,7 +88,9 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                       promise: nil)
         if request.method != .HEAD { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
         let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
-        if !keepAlive {
+        if keepAlive {
+            armDeadline(context)
+        } else {
             let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
             done.whenComplete { _ in loopBound.value.close(promise: nil) }
         }
