@@ -71,6 +71,12 @@ let package = Package(
             dependencies: ["IPMICore", "IPMIAlerting", .product(name: "NIOCore", package: "swift-nio")],
             path: "Tests/CoreTests"
         ),
+        // The daemon's own types (metrics rendering, HTTP routes) without starting it.
+        .testTarget(
+            name: "DaemonTests",
+            dependencies: ["ipmigod", "IPMICore", "IPMIAlerting", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/DaemonTests"
+        ),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [

@@ -22,6 +22,14 @@ struct MemberSnapshot: Sendable {
     /// SEL write and sensor poll durations.
     var timings: DaemonTimings.Values
 
+    init(member: String, bmc: BMCSnapshot, destinations: [Destination], petSequence: UInt32, timings: DaemonTimings.Values) {
+        self.member = member
+        self.bmc = bmc
+        self.destinations = destinations
+        self.petSequence = petSequence
+        self.timings = timings
+    }
+
     /// Call on the BMC's event loop.
     init(member: String, bmc: BMC, sender: PETSender, sequence: PETSequence, timings: DaemonTimings.Values) {
         self.timings = timings
