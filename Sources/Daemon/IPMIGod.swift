@@ -103,6 +103,7 @@ struct Serve: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data("""
                 ipmigod is simulating a switch on \(address.hostAndPort). Try:
                   ipmitool -I lanplus -H \(host) -p \(address.port ?? 623) -U admin -P admin mc info
+                \(server.observability.boundAddress.map { "Status page and metrics: http://\($0.hostAndPort)/\n" } ?? "")\
                 Stop it with Ctrl-C.
 
                 """.utf8))

@@ -146,6 +146,13 @@ final class ObservabilityTests: XCTestCase {
             return failures.values["ipmigod_authentication_failures_total{user=\"admin\"}"] ?? 0 >= 1
         }, failures.text)
 
+        // A malformed packet is dropped and counted by reason.
+        UDPSocket(port: daemon.port, receiveTimeout: 0.1).send([0x06, 0x00, 0xFF])
+        XCTAssertTrue(waitUntil(3) {
+            failures = PrometheusSamples((try? httpGet(base + "/metrics").body) ?? "")
+            return failures.values["ipmigod_packets_dropped_total{reason=\"malformed packet\"}"] == 1
+        }, failures.text)
+
         // promtool, Prometheus' own parser and linter.
         let metricsFile = daemon.folder.appendingPathComponent("metrics.txt").path
         try failures.text.write(toFile: metricsFile, atomically: true, encoding: .utf8)
