@@ -131,6 +131,15 @@ final class ObservabilityTests: XCTestCase {
         XCTAssertEqual(after.values["ipmigod_alert_queue_depth{destination=\"1\"}"], 0)
         XCTAssertGreaterThanOrEqual(after.values["ipmigod_requests_total{netfn=\"0x04\",command=\"0x30\",completion_code=\"0x00\"}"] ?? 0, 1)
 
+        // The status API's SEL lines are what `ipmitool sel elist` prints (in UTC, as the page shows them).
+        setenv("TZ", "UTC", 1)
+        let elist = try daemon.ipmitool(["sel", "elist"], extra: [], timeout: 10)
+        let rows = elist.stdout.split(separator: "\n").map { $0.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) } }
+        let document = try JSONSerialization.jsonObject(with: Data(try httpGet(base + "/api/status").body.utf8)) as? [String: Any]
+        let member = (document?["members"] as? [[String: Any]])?.first
+        let latest = (member?["sel"] as? [String: Any])?["latest"] as? [[String]]
+        XCTAssertEqual(latest, rows, "\(elist)")
+
         // Wrong passwords: IPMI 1.5 (Activate Session fails its auth code) and RMCP+, where
         // ipmitool finds our RAKP 2 code wrong and goes silent: counted when that setup
         // expires (10 s).
@@ -231,7 +240,11 @@ final class ObservabilityTests: XCTestCase {
         let (daemon, base) = try startDaemon()
         Thread.sleep(forTimeInterval: 3) // a few seconds of history to plot
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let screenshot = root.appendingPathComponent("docs/status-page.png").path
+        // docs/status-page.png is refreshed when IPMIGOD_UPDATE_SCREENSHOT=1, so a test run
+        // leaves the tree clean otherwise.
+        let update = ProcessInfo.processInfo.environment["IPMIGOD_UPDATE_SCREENSHOT"] == "1"
+        let screenshot = update ? root.appendingPathComponent("docs/status-page.png").path
+            : daemon.folder.appendingPathComponent("status-page.png").path
         let inject = ["ipmitool", "-I", "lanplus", "-H", "127.0.0.1", "-p", String(daemon.port), "-U", "admin", "-P", "admin",
                       "raw", "0x04", "0x30", "0x01", "0x01", "0x5f"]
         let result = try runTool("/usr/bin/python3", [root.appendingPathComponent("scripts/status-page-check.py").path,
@@ -240,6 +253,8 @@ final class ObservabilityTests: XCTestCase {
         for check in ["every sensor shown (6 rows)", "history plots have points", "CPU Temp critical", "no console error"] {
             XCTAssertTrue(result.stdout.contains("ok " + check), "\(check): \(result)")
         }
+        let png = try Data(contentsOf: URL(fileURLWithPath: screenshot))
+        XCTAssertEqual(Array(png.prefix(4)), [0x89, 0x50, 0x4E, 0x47], "a PNG")
     }
 
     /// An open TCP connection to loopback that sends nothing.

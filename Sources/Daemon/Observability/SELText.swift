@@ -59,13 +59,13 @@ enum SELText {
         return fields
     }
 
-    /// MM/DD/YYYY and HH:MM:SS in UTC, as ipmitool prints them.
+    /// MM/DD/YY and HH:MM:SS UTC, as ipmitool prints them with TZ=UTC.
     static func dateAndTime(_ seconds: UInt32) -> [String] {
         if seconds <= 0x2000_0000 { return ["Pre-Init", String(seconds)] }
         let days = Int(seconds / 86400), rest = Int(seconds % 86400)
         let (year, month, day) = civilDate(daysSince1970: days)
         func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return ["\(two(month))/\(two(day))/\(year)", "\(two(rest / 3600)):\(two(rest / 60 % 60)):\(two(rest % 60))"]
+        return ["\(two(month))/\(two(day))/\(two(year % 100))", "\(two(rest / 3600)):\(two(rest / 60 % 60)):\(two(rest % 60)) UTC"]
     }
 
     /// Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's algorithm).
