@@ -41,6 +41,14 @@ final class HistoryStore {
         histories[HistoryKey(member: member, sensor: sensor)]
     }
 
+    /// Replaces the histories (tests), by member and sensor name.
+    func restore(_ histories: [String: [String: SensorHistory]]) {
+        self.histories = [:]
+        for (member, sensors) in histories {
+            for (sensor, history) in sensors { self.histories[HistoryKey(member: member, sensor: sensor)] = history }
+        }
+    }
+
     // MARK: Persistence
 
     func save() {
