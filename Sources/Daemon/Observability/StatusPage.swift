@@ -19,7 +19,7 @@ enum StatusPage {
   table { border-collapse: collapse; background: #fff; width: 100%; }
   th, td { border-bottom: 1px solid var(--line); padding: .3em .6em; text-align: left; vertical-align: middle; }
   th { background: #eef0f3; font-weight: 600; }
-  td.num { text-align: right; font-variant-numeric: tabular-nums; }
+  td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
   tr.Nominal td.state { color: var(--ok); font-weight: 600; }
   tr.Warning { background: #fff4e0; } tr.Warning td.state { color: var(--warn); font-weight: 600; }
   tr.Critical { background: #fde8e8; } tr.Critical td.state { color: var(--crit); font-weight: 700; }
@@ -104,7 +104,8 @@ function sensorTable(member, histories) {
     return row;
   });
   return element("table", { class: "sensors" },
-    element("thead", {}, element("tr", {}, ...["Sensor", "Type", "Reading", "Unit", "State", "Lower (nr/cr/nc)", "Upper (nc/cr/nr)", "History"].map(h => element("th", {}, h)))),
+    element("thead", {}, element("tr", {}, ...["Sensor", "Type", "Reading", "Unit", "State", "Lower (nr/cr/nc)", "Upper (nc/cr/nr)", "History"]
+      .map(h => element("th", ["Reading", "Lower (nr/cr/nc)", "Upper (nc/cr/nr)"].includes(h) ? { class: "num" } : {}, h)))),
     element("tbody", {}, ...rows));
 }
 
@@ -116,12 +117,14 @@ function selTable(member) {
 
 function destinationTable(member) {
   const head = ["Destination", "Address", "Version", "Sent", "Acknowledged", "Retried", "Failed", "Dropped", "Queued"];
+  const numeric = new Set(["Sent", "Acknowledged", "Retried", "Failed", "Dropped", "Queued"]);
   const rows = member.destinations.map(d => element("tr", {},
     element("td", {}, d.selector), element("td", {}, d.address), element("td", {}, d.version + (d.acknowledged ? " (acknowledged)" : "")),
     ...[d.sent, d.acknowledgedAlerts, d.retried, d.failed, d.dropped, d.queueDepth].map(v => element("td", { class: "num" }, v))));
   if (rows.length === 0) rows.push(element("tr", {}, element("td", { colspan: head.length }, "(none set)")));
   return element("table", { class: "destinations" },
-    element("thead", {}, element("tr", {}, ...head.map(h => element("th", {}, h)))), element("tbody", {}, ...rows));
+    element("thead", {}, element("tr", {}, ...head.map(h => element("th", numeric.has(h) ? { class: "num" } : {}, h)))),
+    element("tbody", {}, ...rows));
 }
 
 function showError(error) { document.getElementById("error").textContent = String(error); }
