@@ -6,7 +6,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RUN_PACKAGES := libsnmp-dev
 TEST_PACKAGES := libsnmp-dev ipmitool freeipmi-tools snmptrapd snmp smitools prometheus-ipmi-exporter prometheus chromium python3-websocket curl
 
-.PHONY: run test build bench deps-run deps-test clean
+.PHONY: run test build bench demo deps-run deps-test clean
 
 run: deps-run build
 	.build/debug/ipmigod --simulate --state-dir .state/simulate
@@ -24,6 +24,12 @@ bench: deps-run
 	$(SWIFT) build -c release --product ipmigod
 	$(SWIFT) build -c release --product ipmigod-bench
 	.build/release/ipmigod-bench --daemon .build/release/ipmigod
+
+# A simulated switch runs a fault scenario (SCENARIO=psu-failure by default) while snmptrapd,
+# with IPMIGOD-PET-MIB and ipmi-pet, prints its alerts live; see README "Simulate mode".
+demo: deps-test build
+	@scripts/fetch-ietf-mibs
+	@scripts/demo
 
 deps-run:
 	@scripts/install-packages $(RUN_PACKAGES)

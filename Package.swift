@@ -55,7 +55,14 @@ let package = Package(
             ],
             path: "Sources/Daemon",
             // The simulate-mode config; conf/ipmigod-simulate.yaml links to it.
-            resources: [.embedInCode("Resources/ipmigod-simulate.yaml")]
+            exclude: ["Resources/scenarios/README.md"],
+            resources: [.embedInCode("Resources/ipmigod-simulate.yaml"),
+                        // conf/scenarios links to these; EmbeddedScenarios lists them.
+                        .embedInCode("Resources/scenarios/overheat.yaml"),
+                        .embedInCode("Resources/scenarios/psu-failure.yaml"),
+                        .embedInCode("Resources/scenarios/fan-failure.yaml"),
+                        .embedInCode("Resources/scenarios/brownout.yaml"),
+                        .embedInCode("Resources/scenarios/flapping.yaml")]
         ),
         .executableTarget(
             name: "ipmigod-bench",
@@ -68,7 +75,8 @@ let package = Package(
         ),
         .testTarget(
             name: "CoreTests",
-            dependencies: ["IPMICore", "IPMIAlerting", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["IPMICore", "IPMIAlerting", .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOEmbedded", package: "swift-nio")],
             path: "Tests/CoreTests"
         ),
         // The daemon's own types (metrics rendering, HTTP routes) without starting it.

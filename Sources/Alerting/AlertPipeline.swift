@@ -16,26 +16,27 @@ public final class AlertPipeline: AlertSink {
     }
 
     /// Routes PET Acknowledge (from ipmi-pet --pet-acknowledge, in or out of a session) to the
-    /// sender, which stops retrying the alert with that sequence number.
+    /// sender, which checks it against what it sent to that address and stops retrying the
+    /// alert it names.
     public func attach(to bmc: BMC) {
         bmc.alertSink = self
-        bmc.pef.onPETAcknowledge = { [sender] acknowledgement in
-            sender.acknowledge(sequenceNumber: acknowledgement.sequenceNumber)
+        bmc.pef.onPETAcknowledge = { [sender] acknowledgement, address in
+            sender.acknowledge(acknowledgement, from: address)
         }
         // Alert Immediate (ipmitool raw 0x04 0x16, or a console's test alert): the request's
         // event, or a "no event" PET, to the one destination it names.
         bmc.pef.onAlertImmediate = { [unowned self, unowned bmc] request in
             let event = request.event ?? PlatformEvent(sensorType: 0, sensorNumber: 0, isDeassertion: false,
                                                        eventReadingType: 0, eventData1: 0x0F)
-            let alert = AlertRequest(event: event, recordID: nil, destinationSelector: request.destinationSelector,
-                                     severity: PETSeverity.information.rawValue)
+            let context = bmc.alertContext(for: event)
             guard request.channel == bmc.configuration.channel.number,
-                  bmc.lan.destination(selector: request.destinationSelector) != nil
+                  context.destination(selector: request.destinationSelector) != nil
             else {
                 bmc.pef.alertImmediateStatus = AlertPipeline.alertImmediateFailed
                 return
             }
-            self.send([alert], from: bmc)
+            self.send([AlertRequest(event: event, recordID: nil, destinationSelector: request.destinationSelector,
+                                    severity: PETSeverity.information.rawValue, context: context)])
             // Handed to the sender: what the BMC can know synchronously of the outcome.
             bmc.pef.alertImmediateStatus = AlertPipeline.alertImmediateNormalEnd
         }
@@ -44,18 +45,15 @@ public final class AlertPipeline: AlertSink {
     static let alertImmediateNormalEnd: UInt8 = 0x01
     static let alertImmediateFailed: UInt8 = 0x02
 
-    public func send(_ alerts: [AlertRequest], from bmc: BMC) {
-        // The trap's agent address is LAN parameter 3, which `ipmitool lan set 1 ipaddr` changes.
-        sender.setAgentAddress(bmc.lan.bmcIPv4)
-        let device = bmc.configuration.device
-        // PEF parameter 10 may name a GUID for PET; otherwise the system GUID.
-        let guid = bmc.pef.tables.guidControl & 0x01 != 0 ? bmc.pef.tables.guid : device.systemGUID
-        let encoder = PETEncoder(systemGUID: guid, manufacturerID: device.manufacturerID, systemID: device.productID)
+    /// Encodes each alert from what it carries (taken at its event) and queues it for its
+    /// destination as the destination was then.
+    public func send(_ alerts: [AlertRequest]) {
         // One sequence number per event, shared by every destination it goes to: receivers
         // de-duplicate on (GUID, sequence), and one PET Acknowledge answers for the event.
         var numbers: [(event: PlatformEvent, recordID: UInt16?, number: UInt16)] = []
         for alert in alerts {
-            guard let destination = bmc.lan.destination(selector: alert.destinationSelector) else { continue }
+            let context = alert.context
+            guard let destination = context.destination(selector: alert.destinationSelector) else { continue }
             let number: UInt16
             if let known = numbers.first(where: { $0.event == alert.event && $0.recordID == alert.recordID }) {
                 number = known.number
@@ -68,10 +66,10 @@ public final class AlertPipeline: AlertSink {
                 }
                 numbers.append((alert.event, alert.recordID, number))
             }
-            let entity = bmc.sensorEntity(generatorID: alert.event.generatorID, number: alert.event.sensorNumber)
-            let trap = encoder.encode(alert.event, sequenceNumber: number, selTimestamp: bmc.sel.time,
-                                      severity: alert.severity, entityID: entity.id, entityInstance: entity.instance)
-            sender.send(trap, to: destination, channelCommunity: bmc.lan.communityString)
+            let encoder = PETEncoder(systemGUID: context.guid, manufacturerID: context.manufacturerID, systemID: context.systemID)
+            let trap = encoder.encode(alert.event, sequenceNumber: number, selTimestamp: context.timestamp,
+                                      severity: alert.severity, entityID: context.entityID, entityInstance: context.entityInstance)
+            sender.send(trap, to: destination, channelCommunity: context.community, agentAddress: context.agentAddress)
         }
     }
 }

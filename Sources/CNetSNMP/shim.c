@@ -208,3 +208,9 @@ const char *ipmigod_session_error(void *session) {
     free(text);
     return buffer;
 }
+
+void ipmigod_snmp_set_engine_boots(const uint8_t *engine_id, size_t engine_id_length, uint32_t boots) {
+    // Authenticated: later unauthenticated updates (a USM user being created for the engine)
+    // must not reset it. The time counts from now, in net-snmp's own engine clock.
+    set_enginetime(engine_id, (u_int)engine_id_length, boots, 0, TRUE);
+}

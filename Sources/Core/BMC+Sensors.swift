@@ -14,6 +14,7 @@ extension BMC {
             let raw = sample.value.map { sensors[index].definition.linearization.raw($0) }
             log(sensors[index].update(raw: raw), from: index)
         }
+        samplePower(after: samples)
     }
 
     /// Puts the enabled events of a sensor into the SEL, runs them through PEF, and hands the
@@ -30,7 +31,8 @@ extension BMC {
     public func logEvent(_ event: PlatformEvent, source: String) {
         var recordID: UInt16?
         do {
-            recordID = try sel.add(event)
+            // System Event Logging off (Set BMC Global Enables): PEF still sees the event.
+            if settings.globalEnables.systemEventLogging { recordID = try sel.add(event) }
         } catch .outOfSpace {
             // A full SEL that keeps its old entries: the overflow flag says so; the event still goes on.
             drops.note("SEL full", detail: "event of \(source) not logged", logger: logger, now: .now())
@@ -38,22 +40,19 @@ extension BMC {
             logger.error("SEL refused an event of \(source): completion code \(error)")
         }
         eventsLogged += 1
-        let alerts = pef.evaluate(event, recordID: recordID)
+        let alerts = pef.evaluate(event, recordID: recordID, context: alertContext(for: event))
         alertsRaised += alerts.count
         // An alert goes out once its SEL entry is on disk, so an NMS never hears of an event
         // the SEL could lose; if it cannot be saved, the alert goes out anyway.
         if !alerts.isEmpty {
-            sel.whenDurable { [unowned self] _ in self.alertSink?.send(alerts, from: self) }
+            sel.whenDurable { [unowned self] _ in self.alertSink?.send(alerts) }
         }
     }
 
-    /// Makes sensor settings durable (thresholds, hysteresis, enables), keyed by sensor name.
-    func persistSensorSettings() throws(CompletionCode) {
-        try persist(Dictionary(uniqueKeysWithValues: sensors.map { ($0.definition.name, $0.settings) }),
-                    as: BMC.sensorSettingsFile)
+    /// Sensor settings as they are saved (thresholds, hysteresis, enables), keyed by sensor name.
+    static func settingsByName(_ sensors: [Sensor]) -> [String: SensorSettings] {
+        Dictionary(uniqueKeysWithValues: sensors.map { ($0.definition.name, $0.settings) })
     }
-
-    func persistSDRChanges() throws(CompletionCode) { try persist(sdr.changes, as: BMC.sdrFile) }
 
     /// The entity of the sensor an event came from (for the PET), or (0, 0) if it is not ours.
     public func sensorEntity(generatorID: UInt16, number: UInt8) -> (id: UInt8, instance: UInt8) {

@@ -28,6 +28,20 @@ public final class BMC {
     public var platform: (any PlatformActions)?
     /// Sub-second timers on the BMC's loop (watchdog, identify); nil where nothing runs them.
     public var timers: BMCTimers?
+    /// The BMC watchdog timer (Set/Get/Reset Watchdog Timer); volatile.
+    public internal(set) var watchdog = BMCWatchdog()
+    /// What system software last reported through Set ACPI Power State; volatile.
+    public internal(set) var acpiPowerState = ACPIPowerState()
+    /// Re-executes the daemon (Cold Reset), called on the BMC's loop once the answer is out;
+    /// nil refuses Cold Reset (0xD5).
+    public var onColdReset: (@Sendable () -> Void)?
+    /// Non-volatile settings of the App, Transport and DCMI commands (global enables, system
+    /// info, SOL, K_G, DCMI identifier), each saved through `saveThenApply`.
+    public internal(set) var settings: BMCSettings
+    /// Where this controller's own events would go (Set/Get Event Receiver); volatile.
+    public internal(set) var eventReceiver = EventReceiver()
+    /// The power supplies' input power, for DCMI's Get Power Reading.
+    public internal(set) var powerStatistics = PowerStatistics()
     public var logger: Logger
     public internal(set) var drops = RateLimitedLog()
     /// Requests, login failures and the like, for the metrics (`snapshot()`).
@@ -45,6 +59,7 @@ public final class BMC {
         self.configuration = configuration
         self.logger = logger
         store = try StateStore(directory: configuration.stateDirectory)
+        settings = try BMCSettings(store: store)
         users = try store.load(UserTable.self, from: BMC.usersFile) ?? UserTable(configured: configuration.users)
         channelAccess = try store.load(ChannelAccessState.self, from: BMC.channelFile)
             ?? ChannelAccessState(privilegeLimit: configuration.channel.privilegeLimit)
@@ -66,6 +81,7 @@ public final class BMC {
             (.sensorEvent, SensorEventCommands.table),
             (.storage, StorageCommands.table),
             (.transport, TransportCommands.table),
+            (.groupExtension, DCMICommands.table),
         ])
         scratch.reserveCapacity(256)
         // PEF alerts only destinations that are set up on this channel.
@@ -123,7 +139,7 @@ public final class BMC {
     public func tick(now: NIODeadline) {
         // Alerts held back by PEF's startup delay or postpone timer.
         let deferred = pef.releaseDeferred()
-        if !deferred.isEmpty { alertSink?.send(deferred, from: self) }
+        if !deferred.isEmpty { alertSink?.send(deferred) }
         sel.retryFailedWrite()
         countAbandonedHandshakes(now: now)
         for session in sessions.expire(now: now) {
@@ -163,10 +179,7 @@ public final class BMC {
         _ keyPath: ReferenceWritableKeyPath<BMC, State>, as file: String,
         _ change: (inout State) throws(CompletionCode) -> Void
     ) throws(CompletionCode) {
-        var copy = self[keyPath: keyPath]
-        try change(&copy)
-        try persist(copy, as: file)
-        self[keyPath: keyPath] = copy
+        try saveThenApply(keyPath, as: file, saving: { $0 }, change)
     }
 
     /// Asks the platform for an action and calls `completion` with the outcome on the BMC's

@@ -9,7 +9,7 @@ struct IPMIGod: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ipmigod",
         abstract: "A BMC daemon for white-box network switches: IPMI over LAN, and alerts pushed as SNMP traps.",
-        subcommands: [Serve.self, CheckConfig.self, Status.self],
+        subcommands: [Serve.self, CheckConfig.self, Status.self, Sim.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -73,7 +73,23 @@ struct Serve: AsyncParsableCommand {
         if let httpListen { configuration.http.listen = ListenAddress(httpListen) }
         // lan.interface: the server's InterfaceWatcher reads the management interface at start
         // and every few seconds after; a missing one (not up yet at boot) does not stop the BMC.
-        if let stateDir { configuration.bmc.stateDirectory = stateDir }
+        if let stateDir {
+            configuration.bmc.stateDirectory = stateDir
+        } else if simulate, let own = StateDirectory.userDefault("simulate") {
+            // The user's own directory, not a shared one like /tmp that anyone can create first.
+            configuration.bmc.stateDirectory = own
+        }
+        for warning in configuration.warnings { logger.warning("\(warning)") }
+        do {
+            // Absolute before anything (net-snmp included) builds a path from it.
+            configuration.bmc.stateDirectory = try StateDirectory.prepare(configuration.bmc.stateDirectory)
+        } catch let refused as StateDirectory.Refused {
+            logger.critical("\(refused)")
+            throw ExitCode(78) // EX_CONFIG
+        } catch {
+            logger.critical("state directory \(configuration.bmc.stateDirectory): \(error)")
+            throw ExitCode(73) // EX_CANTCREAT
+        }
 
         do {
             if configuration.generatesSystemGUID {
@@ -87,9 +103,11 @@ struct Serve: AsyncParsableCommand {
         }
 
         let signals = TerminationSignals()
+        let coldReset = ColdReset(signals: signals)
         let server: IPMIServer
         do {
-            server = try await IPMIServer.start(configuration: configuration, logger: logger)
+            server = try await IPMIServer.start(configuration: configuration, logger: logger,
+                                                onColdReset: coldReset.request)
         } catch {
             logger.critical("cannot start: \(error)")
             throw ExitCode(71) // EX_OSERR
@@ -111,6 +129,10 @@ struct Serve: AsyncParsableCommand {
         await signals.wait()
         logger.info("stopping")
         await server.stop()
+        if coldReset.isRequested {
+            logger.critical("cold reset: cannot re-execute: \(coldReset.reexecute(logger: logger))")
+            throw ExitCode(71) // EX_OSERR
+        }
     }
 }
 
@@ -125,6 +147,8 @@ struct CheckConfig: ParsableCommand {
     func run() throws {
         do {
             let configuration = try DaemonConfiguration.load(path: file)
+            // Weak but allowed settings: said, without failing the check.
+            for warning in configuration.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
             print("\(file): OK (\(configuration.bmc.users.count) users, cipher suites "
                 + configuration.bmc.channel.cipherSuites.map { String($0.id) }.joined(separator: ",")
                 + ", listening on " + configuration.listen.map(\.description).joined(separator: " ") + ")")
@@ -137,34 +161,18 @@ struct CheckConfig: ParsableCommand {
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
 
-/// Prints the running daemon's live status (over its control socket): sessions, SEL, events,
-/// and for each alert destination the alerts sent, acknowledged, retried and failed.
+/// Prints the running daemon's live status (the control socket's `status` verb): sessions,
+/// SEL, events, and for each alert destination the alerts sent, acknowledged, retried and failed.
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show the running daemon's live status and alerting counters (over its control socket).")
 
-    @Option(name: .long, help: "The daemon's config file (for its state directory).")
-    var config: String?
+    @OptionGroup var daemon: ControlTarget
 
-    @Option(name: .long, help: "The daemon's state directory.")
-    var stateDir: String?
+    @Flag(name: .long, help: "The status page's JSON document (/api/status) instead of text.")
+    var json = false
 
     func run() throws {
-        var directory = stateDir
-        if directory == nil, let config {
-            do {
-                directory = try DaemonConfiguration.load(path: config).bmc.stateDirectory
-            } catch {
-                FileHandle.standardError.write(Data("\(error)\n".utf8))
-                throw ExitCode(78)
-            }
-        }
-        guard let directory else { throw ValidationError("give --config FILE or --state-dir DIR") }
-        do {
-            print(try ControlClient.get("/api/status.txt", stateDirectory: directory), terminator: "")
-        } catch {
-            FileHandle.standardError.write(Data("\(error)\n".utf8))
-            throw ExitCode(1)
-        }
+        try daemon.run(ControlRequest(verb: StatusVerb.name, arguments: json ? ["json"] : []), tool: "ipmigod status")
     }
 }

@@ -271,14 +271,29 @@ final class PEFTests: XCTestCase {
     func testPETAcknowledgeOutsideASession() throws {
         let bmc = try TestBMC()
         var acknowledged: [PETAcknowledgement] = []
-        bmc.bmc.pef.onPETAcknowledge = { acknowledged.append($0) }
+        var sources: [[UInt8]?] = []
+        var accept = true
+        bmc.bmc.pef.onPETAcknowledge = { acknowledgement, source in
+            acknowledged.append(acknowledgement)
+            sources.append(source)
+            return accept
+        }
         let request: [UInt8] = [0x07, 0x00, 0x78, 0x56, 0x34, 0x12, 0x20, 0x20, 0x07, 0x59, 0x5F, 0x5A]
         let answer = try RMCPPlusConsole.sessionlessResponse(
             try XCTUnwrapAnswer(bmc.send(RMCPPlusConsole.sessionless(.sensorEvent, 0x17, request))))
         XCTAssertEqual(answer.completionCode, .ok)
         XCTAssertEqual(acknowledged, [PETAcknowledgement(sequenceNumber: 7, timestamp: 0x1234_5678, eventSourceType: 0x20,
                                                          sensorDevice: 0x20, sensorNumber: 7, eventData: [0x59, 0x5F, 0x5A])])
+        XCTAssertEqual(sources, [[127, 0, 0, 1]], "checked against the address it came from")
         XCTAssertEqual(bmc.bmc.pef.lastPETAcknowledgement?.sequenceNumber, 7)
+
+        // One the sender refuses (another address, or not every field its PET's): 0xCC.
+        accept = false
+        let refused = try RMCPPlusConsole.sessionlessResponse(
+            try XCTUnwrapAnswer(bmc.send(RMCPPlusConsole.sessionless(.sensorEvent, 0x17, [0x08] + request.dropFirst()))))
+        XCTAssertEqual(refused.completionCode, .invalidDataField)
+        XCTAssertEqual(bmc.bmc.pef.lastPETAcknowledgement?.sequenceNumber, 7, "a refused one is not recorded")
+        XCTAssertEqual(bmc.bmc.drops.counts["PET Acknowledge refused"], 1)
         let setParameter = try RMCPPlusConsole.sessionlessResponse(
             try XCTUnwrapAnswer(bmc.send(RMCPPlusConsole.sessionless(.sensorEvent, 0x12, [0x01, 0x00]))))
         XCTAssertEqual(setParameter.completionCode, .insufficientPrivilege, "nothing else PEF outside a session")
@@ -289,7 +304,7 @@ final class PEFTests: XCTestCase {
 final class PEFPipelineTests: XCTestCase {
     final class PEFSink: AlertSink {
         var alerts: [AlertRequest] = []
-        func send(_ alerts: [AlertRequest], from bmc: BMC) {
+        func send(_ alerts: [AlertRequest]) {
             self.alerts += alerts
         }
     }

@@ -68,4 +68,20 @@ final class MetricsRendererTests: XCTestCase {
         XCTAssertTrue(text.contains("1: 127.0.0.2:162 v1: sent 3, acknowledged 0, retried 0, failed 0"), text)
         XCTAssertTrue(text.hasPrefix("sessions active: 0\nSEL entries: 0"), text)
     }
+
+    /// The control socket's `status` verb: the fleet's text under member names (as
+    /// `/api/status.txt`), the JSON document on `json`, a refusal before any snapshot.
+    func testStatusVerbAnswersFromTheBoard() throws {
+        let members = [try snapshot(member: "sw1", temperature: 45), try snapshot(member: "sw2", temperature: 95)]
+        let text = StatusVerb.respond(to: [], members: members)
+        XCTAssertTrue(text.ok, "\(text)")
+        XCTAssertEqual(text.output, DaemonStatus.text(of: members))
+        XCTAssertTrue(text.output.hasPrefix("member sw1:\nsessions active: 0\n"), text.output)
+        XCTAssertTrue(text.output.contains("\nmember sw2:\n"), text.output)
+        let json = StatusVerb.respond(to: ["json"], members: members)
+        let document = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]
+        XCTAssertEqual((document?["members"] as? [[String: Any]])?.map { $0["member"] as? String }, ["sw1", "sw2"], json.output)
+        XCTAssertEqual(StatusVerb.respond(to: [], members: []), .failure("no status published yet"))
+        XCTAssertEqual(StatusVerb.respond(to: ["xml"], members: members), .failure("usage: status [json]"))
+    }
 }

@@ -103,12 +103,13 @@ final class AlertingTests: XCTestCase {
 
     /// An acknowledged destination retries every ack timeout until freeipmi's
     /// `ipmi-pet --pet-acknowledge` (sent outside a session) answers for the PET; Alert
-    /// Immediate sends at once to the destination it names.
+    /// Immediate sends at once to the destination it names. The acknowledging receiver is on
+    /// 127.0.0.1, the address ipmi-pet sends from: an acknowledgement counts only from there.
     func testPETAcknowledgeStopsRetriesAndAlertImmediateSends() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ipmigod-ack-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let acknowledging = try TrapReceiver(folder: folder)
+        let acknowledging = try TrapReceiver(folder: folder, address: "127.0.0.1")
         let other = try TrapReceiver(folder: folder)
         defer { acknowledging.stop(); other.stop() }
         let daemon = try Daemon(Daemon.Options(extraConfig: """
@@ -118,7 +119,7 @@ final class AlertingTests: XCTestCase {
             lan:
               ip_address: 127.0.0.9
               alert_destinations:
-                - { selector: 1, address: 127.0.0.2, port: \(acknowledging.port), version: v1, acknowledged: true, ack_timeout: 1, retries: 7 }
+                - { selector: 1, address: 127.0.0.1, port: \(acknowledging.port), version: v1, acknowledged: true, ack_timeout: 1, retries: 7 }
                 - { selector: 2, address: 127.0.0.2, port: \(other.port), version: v2c }
             """))
         let temperature = daemon.folder.appendingPathComponent("cpu-temp").path

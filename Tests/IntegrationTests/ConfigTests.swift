@@ -31,6 +31,7 @@ final class ConfigTests: XCTestCase {
 
         // The real-switch example reads the admin password from a file.
         let passwordFile = try write("s3cret\n", name: "admin.password")
+        XCTAssertEqual(chmod(passwordFile, 0o600), 0, "only its owner may read a password file")
         let example = try String(contentsOf: Self.repository.appendingPathComponent("conf/ipmigod.yaml"), encoding: .utf8)
             .replacingOccurrences(of: "/etc/ipmigod/admin.password", with: passwordFile)
         let real = try runTool(Daemon.binary, ["check-config", try write(example)])

@@ -83,6 +83,7 @@ final class MIBTests: XCTestCase {
             ("petOtherUpperNonCritical", 0x0B_01_07),
             ("petPsuFailure", 0x08_6F_01),
             ("petEntityAbsentCleared", 0x25_6F_81),
+            ("petWatchdogHardReset", 0x23_6F_01),
             ("petNoEvent", 0x0F),
         ]
         XCTAssertEqual(expected[0].specific, 65801)
@@ -229,6 +230,7 @@ final class MIBTests: XCTestCase {
         let discrete: [(String, UInt8, [String])] = [
             ("Psu", 0x08, ["Present", "Failure", "PredictiveFailure", "InputLost"]),
             ("Entity", 0x25, ["Present", "Absent", "Disabled"]),
+            ("Watchdog", 0x23, ["TimerExpired", "HardReset", "PowerDown", "PowerCycle"]),
         ]
         for (prefix, sensorType, states) in discrete where rest.hasPrefix(prefix) {
             guard let offset = states.firstIndex(of: String(rest.dropFirst(prefix.count))) else { return nil }

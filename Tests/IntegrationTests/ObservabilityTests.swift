@@ -31,9 +31,12 @@ final class ObservabilityTests: XCTestCase {
         let httpPort = freeTCPPort()
         let daemon = try Daemon(Daemon.Options(extraConfig: Self.config(httpPort: httpPort, trapPort: trapPort)))
         let base = "http://127.0.0.1:\(httpPort)"
-        // Published once a second: wait for a snapshot with the first readings in it.
-        XCTAssertTrue(waitUntil(5) {
-            (try? httpGet(base + "/metrics"))?.body.contains("ipmi_temperature_celsius{id=\"3\",name=\"CPU Temp\"} 45") ?? false
+        // Published once a second: wait for a snapshot with both poll groups' first readings in
+        // it (CPU Temp every 0.2 s, the rest at the default interval), and so their events.
+        XCTAssertTrue(waitUntil(10) {
+            let metrics = (try? httpGet(base + "/metrics"))?.body ?? ""
+            return metrics.contains("ipmi_temperature_celsius{id=\"3\",name=\"CPU Temp\"} 45")
+                && metrics.split(separator: "\n").contains { $0.contains("name=\"PSU1 Status\"") && !$0.hasSuffix("NaN") }
         }, daemon.log)
         return (daemon, base)
     }
@@ -131,6 +134,14 @@ final class ObservabilityTests: XCTestCase {
         XCTAssertEqual(after.values["ipmigod_alert_queue_depth{destination=\"1\"}"], 0)
         XCTAssertGreaterThanOrEqual(after.values["ipmigod_requests_total{netfn=\"0x04\",command=\"0x30\",completion_code=\"0x00\"}"] ?? 0, 1)
 
+        // ipmi_bmc_info's system_firmware_version is System Info parameter 1 as a client set it.
+        XCTAssertAnswered(try daemon.ipmitool(["mc", "setsysinfo", "system_fw_version", "ONIE 2023.05"]))
+        var info = PrometheusSamples("")
+        XCTAssertTrue(waitUntil(3) {
+            info = PrometheusSamples((try? httpGet(base + "/metrics").body) ?? "")
+            return info.series("ipmi_bmc_info").keys.contains { $0.hasSuffix("system_firmware_version=ONIE 2023.05") }
+        }, info.text)
+
         // The status API's SEL lines are what `ipmitool sel elist` prints (in UTC, as the page shows them).
         setenv("TZ", "UTC", 1)
         let elist = try daemon.ipmitool(["sel", "elist"], extra: [], timeout: 10)
@@ -176,6 +187,31 @@ final class ObservabilityTests: XCTestCase {
         let status = try runTool(Daemon.binary, ["status", "--state-dir", daemon.stateDirectory])
         XCTAssertEqual(status.status, 0, "\(status)")
         XCTAssertTrue(status.stdout.contains("1: 127.0.0.2:\(receiver.port) v1: sent 1"), "\(status)")
+    }
+
+    /// `ipmigod status` needs no HTTP: the control socket's `status` verb reads the same board.
+    func testStatusOverTheControlSocketWithoutHTTP() throws {
+        let daemon = try Daemon()
+        let state = daemon.stateDirectory
+        var status = try runTool(Daemon.binary, ["status", "--state-dir", state])
+        XCTAssertTrue(waitUntil(5) {
+            status = (try? runTool(Daemon.binary, ["status", "--state-dir", state])) ?? status
+            return status.status == 0
+        }, "\(status)\n\(daemon.log)")
+        XCTAssertTrue(status.stdout.hasPrefix("sessions active: 0\n"), "\(status)")
+        XCTAssertTrue(status.stdout.contains("SEL entries:"), "\(status)")
+        XCTAssertTrue(status.stdout.contains("SNMPv3 engine ID: 0x"), "\(status)")
+        // --json: /api/status's document, one member (the plain daemon's, named "").
+        let json = try runTool(Daemon.binary, ["status", "--json", "--state-dir", state])
+        XCTAssertEqual(json.status, 0, "\(json)")
+        let document = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        let members = document?["members"] as? [[String: Any]]
+        XCTAssertEqual(members?.map { $0["member"] as? String }, [""], json.stdout)
+        XCTAssertEqual((members?.first?["sel"] as? [String: Any])?["capacity"] as? Int, 1024, json.stdout)
+        // No daemon there: EX_UNAVAILABLE, saying so.
+        let none = try runTool(Daemon.binary, ["status", "--state-dir", daemon.folder.appendingPathComponent("none").path])
+        XCTAssertEqual(none.status, 69, "\(none)")
+        XCTAssertTrue(none.stderr.contains("no daemon is running there"), "\(none)")
     }
 
     func testEndpointIsReadOnlyAndBounded() throws {

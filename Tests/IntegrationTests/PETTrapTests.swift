@@ -140,7 +140,8 @@ final class PETTrapTests: XCTestCase {
     }
 
     /// An acknowledged SNMPv1 destination: the same trap (same sequence number) every
-    /// ackTimeout until a PET Acknowledge names its sequence number.
+    /// ackTimeout until a PET Acknowledge from the destination's address names it, every
+    /// field; one from elsewhere or with only the sequence number right is refused and counted.
     func testV1RetransmitsUntilPETAcknowledge() throws {
         let receiver = try TrapReceiver(folder: folder)
         defer { receiver.stop() }
@@ -148,7 +149,16 @@ final class PETTrapTests: XCTestCase {
         let trap = upperCritical(sequence: 0xBEEF)
         sender.send(trap, to: destination(5, port: receiver.port, version: .v1, acknowledged: true, ackTimeout: 1, retries: 7))
         XCTAssertTrue(waitUntil(4) { receiver.traps.count >= 2 }, receiver.output)
-        sender.acknowledge(sequenceNumber: 0xBEEF)
+        let genuine = PETAcknowledgement(sequenceNumber: 0xBEEF, timestamp: trap.timestamp, eventSourceType: 0x20,
+                                         sensorDevice: 0x20, sensorNumber: 0x01, eventData: [0x59, 95, 90])
+        XCTAssertFalse(sender.acknowledge(genuine, from: [127, 0, 0, 5]), "from another address")
+        XCTAssertFalse(sender.acknowledge(PETAcknowledgement(sequenceNumber: 0xBEEF, timestamp: 0, eventSourceType: 0, sensorDevice: 0,
+                                                             sensorNumber: 0, eventData: [0, 0, 0]), from: [127, 0, 0, 2]),
+                       "the sequence number alone")
+        XCTAssertEqual(sender.counters(for: 5).badAcknowledgements, 2)
+        let beforeSpoofs = receiver.traps.count
+        XCTAssertTrue(waitUntil(3) { receiver.traps.count > beforeSpoofs }, "still retried: \(receiver.output)")
+        XCTAssertTrue(sender.acknowledge(genuine, from: [127, 0, 0, 2]))
         XCTAssertTrue(waitUntil(2) { sender.counters(for: 5).acknowledged == 1 })
         let count = receiver.traps.count
         sleep(2)

@@ -12,8 +12,8 @@ import Glibc
 /// of the sender's own. Callers only enqueue (one bounded queue per destination selector)
 /// and never wait. Unacknowledged destinations get each trap once; acknowledged ones get
 /// it again every `ackTimeout` seconds, with the same PET sequence number, until an INFORM
-/// response or a PET Acknowledge (`acknowledge(sequenceNumber:)`) arrives or the retries
-/// run out.
+/// response or a PET Acknowledge (`acknowledge(_:from:)`) from the destination's address
+/// arrives or the retries run out.
 public final class PETSender: @unchecked Sendable {
     public struct Configuration: Sendable {
         /// The BMC's IPv4 address (network order): the SNMPv1 agent-addr.
@@ -22,19 +22,30 @@ public final class PETSender: @unchecked Sendable {
         public var stateDirectory: String
         /// This BMC's SNMPv3 engine ID (5..32 bytes), used for v3 traps.
         public var engineID: [UInt8]
+        /// This start's snmpEngineBoots (`SNMPEngine.start` counts and saves it); the engine
+        /// time runs from when the sender starts.
+        public var engineBoots: UInt32
         /// Alerts a destination may have waiting; more are dropped and counted as failed.
         public var queueCapacity: Int
 
         public init(agentAddress: [UInt8], stateDirectory: String, engineID: [UInt8] = PETSender.defaultEngineID,
-                    queueCapacity: Int = 64) {
+                    engineBoots: UInt32 = 1, queueCapacity: Int = 64) {
             self.agentAddress = agentAddress
             self.stateDirectory = stateDirectory
             self.engineID = engineID
+            self.engineBoots = engineBoots
             self.queueCapacity = queueCapacity
+        }
+
+        /// The configuration of a sender that is `engine`.
+        public init(agentAddress: [UInt8], stateDirectory: String, engine: SNMPEngine, queueCapacity: Int = 64) {
+            self.init(agentAddress: agentAddress, stateDirectory: stateDirectory, engineID: engine.id,
+                      engineBoots: engine.boots, queueCapacity: queueCapacity)
         }
     }
 
-    /// RFC 3411 format: enterprise 3183 with the high bit set, format 4 (text), "ipmigod".
+    /// For senders that are not an install's (tests): RFC 3411 format, enterprise 3183 with
+    /// the high bit set, format 4 (text), "ipmigod". The daemon uses `SNMPEngine`'s, its own.
     public static let defaultEngineID: [UInt8] = [0x80, 0x00, 0x0C, 0x6F, 0x04] + Array("ipmigod".utf8)
 
     private let configuration: Configuration
@@ -45,9 +56,12 @@ public final class PETSender: @unchecked Sendable {
     // Shared with callers, under `lock`.
     private let lock = NSLock()
     private var queues: [UInt8: BoundedQueue<PendingAlert>] = [:]
-    private var acknowledgements: [UInt16] = []
+    private var acknowledgements: [(selector: UInt8, sequenceNumber: UInt16)] = []
     private var counters: [UInt8: DestinationCounters] = [:]
-    private var agentAddress: [UInt8]
+    /// What went out lately, per destination selector: what a PET Acknowledge must match.
+    private var sent: [UInt8: SentTraps] = [:]
+    /// PET Acknowledges that named nothing sent, from addresses no alert went to.
+    private var strayAcknowledgements = 0
     private var stopping = false
     private var thread: Thread?
     private let finished = DispatchSemaphore(value: 0)
@@ -58,9 +72,13 @@ public final class PETSender: @unchecked Sendable {
     public init(configuration: Configuration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
-        agentAddress = configuration.agentAddress
         SNMPLibrary.isolate(persistentDirectory: configuration.stateDirectory)
         ipmigod_snmp_init("ipmigod")
+        // Our engine's boots, and its time counting from now, for every v3 trap (in
+        // net-snmp's engine time cache, which outgoing messages read).
+        configuration.engineID.withUnsafeBufferPointer {
+            ipmigod_snmp_set_engine_boots($0.baseAddress, $0.count, configuration.engineBoots)
+        }
         let thread = Thread { [self] in run() }
         thread.name = "pet-sender"
         self.thread = thread
@@ -72,15 +90,19 @@ public final class PETSender: @unchecked Sendable {
 
     /// Queues `trap` for `destination`. Never blocks; a full queue (or a destination with
     /// no address) drops the trap and counts a failure.
-    /// - Parameter channelCommunity: the LAN channel's community string (parameter 16),
-    ///   used when the destination has no community of its own.
-    public func send(_ trap: PlatformEventTrap, to destination: AlertDestination, channelCommunity: String = "public") {
+    /// - Parameters:
+    ///   - channelCommunity: the LAN channel's community string (parameter 16), used when the
+    ///     destination has no community of its own.
+    ///   - agentAddress: the SNMPv1 agent address when the event happened; nil for the configured one.
+    public func send(_ trap: PlatformEventTrap, to destination: AlertDestination, channelCommunity: String = "public",
+                     agentAddress: [UInt8]? = nil) {
         guard destination.isSet else {
             lock.withLock { counters[destination.selector, default: DestinationCounters()].failed += 1 }
             logger.warning("PET alert for a destination without an address: dropped", metadata: ["destination": "\(destination.selector)"])
             return
         }
-        let alert = PendingAlert(trap: trap, destination: destination, channelCommunity: channelCommunity)
+        let alert = PendingAlert(trap: trap, destination: destination, channelCommunity: channelCommunity,
+                                 agentAddress: agentAddress ?? configuration.agentAddress)
         let queued: Bool = lock.withLock {
             guard !stopping else { return false }
             var queue = queues[destination.selector] ?? BoundedQueue(capacity: configuration.queueCapacity)
@@ -100,17 +122,35 @@ public final class PETSender: @unchecked Sendable {
         }
     }
 
-    /// A PET Acknowledge arrived (IPMI NetFn S/E, command 0x17): stop retransmitting the
-    /// alert with this sequence number, to whichever destination it went.
-    public func acknowledge(sequenceNumber: UInt16) {
-        lock.withLock { acknowledgements.append(sequenceNumber) }
-        wakeup.wake()
+    /// A PET Acknowledge arrived (IPMI NetFn S/E, command 0x17) from `address`. It counts
+    /// only from the address the trap went to and only when every field it carries is the
+    /// trap's; then the alert is no longer retried (and a repeat of it is accepted again).
+    /// Otherwise it is refused (false) and counted as a bad acknowledgement: against the
+    /// destinations at that address, else those it names by sequence number, else as stray.
+    public func acknowledge(_ acknowledgement: PETAcknowledgement, from address: [UInt8]?) -> Bool {
+        let accepted: Bool = lock.withLock {
+            let matching = address.map { source in
+                sent.filter { $0.value.trap(acknowledgedBy: acknowledgement, from: source) != nil }.map(\.key)
+            } ?? []
+            for selector in matching { acknowledgements.append((selector, acknowledgement.sequenceNumber)) }
+            guard matching.isEmpty else { return true }
+            var blamed = address.map { source in sent.filter { $0.value.wasSent(to: source) }.map(\.key) } ?? []
+            if blamed.isEmpty {
+                blamed = sent.filter { $0.value.contains(sequenceNumber: acknowledgement.sequenceNumber) }.map(\.key)
+            }
+            for selector in blamed { counters[selector, default: DestinationCounters()].badAcknowledgements += 1 }
+            if blamed.isEmpty { strayAcknowledgements += 1 }
+            return false
+        }
+        if accepted { wakeup.wake() }
+        return accepted
     }
 
-    /// The BMC's address changed (LAN configuration parameter 3).
-    public func setAgentAddress(_ address: [UInt8]) {
-        lock.withLock { agentAddress = address }
-    }
+    /// The SNMPv3 engine v3 traps come from: what receivers name in `createUser -e`.
+    public var engine: SNMPEngine { SNMPEngine(id: configuration.engineID, boots: configuration.engineBoots) }
+
+    /// PET Acknowledges refused that could not be put down to any destination.
+    public var strayAcknowledgementCount: Int { lock.withLock { strayAcknowledgements } }
 
     public func counters(for selector: UInt8) -> DestinationCounters {
         lock.withLock { counters[selector] ?? DestinationCounters() }
@@ -152,14 +192,13 @@ public final class PETSender: @unchecked Sendable {
     }
 
     private func applyAcknowledgements() {
-        let sequences = lock.withLock { () -> [UInt16] in
+        let received = lock.withLock { () -> [(selector: UInt8, sequenceNumber: UInt16)] in
             defer { acknowledgements.removeAll() }
             return acknowledgements
         }
-        for sequence in sequences {
-            for link in links.values where link.delivery?.sequenceNumber == sequence {
-                link.delivery?.isAcknowledged = true
-            }
+        for (selector, sequenceNumber) in received {
+            guard let link = links[selector], link.delivery?.sequenceNumber == sequenceNumber else { continue }
+            link.delivery?.isAcknowledged = true
         }
     }
 
@@ -207,8 +246,7 @@ public final class PETSender: @unchecked Sendable {
             fail(delivery, link: link, selector: selector, reason: "\(error)")
             return false
         }
-        let address = lock.withLock { agentAddress }
-        guard let requestID = session.send(alert.trap, inform: inform, agentAddress: address, uptime: uptime(now)) else {
+        guard let requestID = session.send(alert.trap, inform: inform, agentAddress: alert.agentAddress, uptime: uptime(now)) else {
             fail(delivery, link: link, selector: selector, reason: session.lastError)
             return false
         }
@@ -216,7 +254,14 @@ public final class PETSender: @unchecked Sendable {
         delivery.attempts += 1
         delivery.due = now + delivery.interval
         let first = delivery.attempts == 1
-        count(selector) { first ? ($0.sent += 1) : ($0.retried += 1) }
+        lock.withLock {
+            if first {
+                counters[selector, default: DestinationCounters()].sent += 1
+                sent[selector, default: SentTraps()].record(alert.trap, to: alert.destination.address)
+            } else {
+                counters[selector, default: DestinationCounters()].retried += 1
+            }
+        }
         return true
     }
 

@@ -2,10 +2,18 @@ import NIOCore
 
 /// The App network function (netfn 0x06): device identity, sessions, channels and users.
 public enum AppCommands {
-    public static let table: [CommandSpec] = [
+    public static let table: [CommandSpec] = settingsCommands + payloadCommands + [
         CommandSpec(0x01, "Get Device ID", .user, getDeviceID),
+        CommandSpec(0x02, "Cold Reset", .administrator, coldReset),
+        CommandSpec(0x03, "Warm Reset", .administrator, warmReset),
         CommandSpec(0x04, "Get Self Test Results", .user, getSelfTestResults),
+        CommandSpec(0x05, "Manufacturing Test On", .administrator, manufacturingTestOn),
+        CommandSpec(0x06, "Set ACPI Power State", .administrator, setACPIPowerState),
+        CommandSpec(0x07, "Get ACPI Power State", .user, getACPIPowerState),
         CommandSpec(0x08, "Get Device GUID", .user, getDeviceGUID),
+        CommandSpec(0x22, "Reset Watchdog Timer", .operator, resetWatchdogTimer),
+        CommandSpec(0x24, "Set Watchdog Timer", .operator, setWatchdogTimer),
+        CommandSpec(0x25, "Get Watchdog Timer", .user, getWatchdogTimer),
         CommandSpec(0x37, "Get System GUID", .none, getSystemGUID),
         CommandSpec(0x38, "Get Channel Authentication Capabilities", .none, getChannelAuthCapabilities),
         CommandSpec(0x39, "Get Session Challenge", .none, getSessionChallenge),
@@ -61,7 +69,8 @@ public enum AppCommands {
             nullUserNames: bmc.users.slots.contains { $0.name.isEmpty && $0.canLogIn && !$0.password.isEmpty },
             anonymousLogin: bmc.users.slots.contains { $0.name.isEmpty && $0.canLogIn && $0.password.isEmpty },
             supportsIPMI15: !bmc.configuration.channel.legacyAuthTypes.values.allSatisfy(\.isEmpty),
-            supportsIPMI20: !bmc.configuration.channel.cipherSuites.isEmpty)
+            supportsIPMI20: !bmc.configuration.channel.cipherSuites.isEmpty,
+            kgIsSet: bmc.settings.securityKeys.kg != nil)
     }
 
     static func getSessionChallenge(
@@ -204,12 +213,12 @@ public enum AppCommands {
             }
             if privilegeChanges, let privilege { access.privilegeLimit = privilege }
         }
-        var state = bmc.channelAccess
-        apply(&state.nonVolatile, accessChanges: request.accessTarget == 1, privilegeChanges: request.privilegeTarget == 1)
-        apply(&state.volatile, accessChanges: request.accessTarget == 2, privilegeChanges: request.privilegeTarget == 2)
-        let nonVolatileChanged = state.nonVolatile != bmc.channelAccess.nonVolatile
-        bmc.channelAccess = state
-        if nonVolatileChanged { try bmc.persistChannelAccess() }
+        let saved = bmc.channelAccess.nonVolatile
+        // Only the non-volatile settings are on disk: a volatile change needs no save.
+        try bmc.saveThenApply(\.channelAccess, as: BMC.channelFile, saving: { $0.nonVolatile == saved ? nil : $0 }) { state in
+            apply(&state.nonVolatile, accessChanges: request.accessTarget == 1, privilegeChanges: request.privilegeTarget == 1)
+            apply(&state.volatile, accessChanges: request.accessTarget == 2, privilegeChanges: request.privilegeTarget == 2)
+        }
         return EmptyResponse()
     }
 
@@ -343,13 +352,6 @@ extension BMC {
 
     /// Replaces a user slot and makes it durable before the change is acknowledged.
     func updateUser(_ user: UserRecord) throws(CompletionCode) {
-        let previous = users
-        users[user.id] = user
-        do throws(CompletionCode) {
-            try persistUsers()
-        } catch {
-            users = previous
-            throw error
-        }
+        try saveThenApply(\.users, as: BMC.usersFile) { $0[user.id] = user }
     }
 }

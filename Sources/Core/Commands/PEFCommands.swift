@@ -66,8 +66,16 @@ extension SensorEventCommands {
         }
     }
 
-    static func petAcknowledge(_ bmc: BMC, _ request: PETAcknowledgeRequest, _: RequestContext) -> EmptyResponse {
-        bmc.pef.acknowledge(request.acknowledgement)
+    /// Accepted only from the address the PET went to and naming it in every field: anyone
+    /// on the network may send this without a session, and an accepted one stops the
+    /// alert's retries. Anything else is refused with 0xCC, counted and logged (rate-limited).
+    static func petAcknowledge(_ bmc: BMC, _ request: PETAcknowledgeRequest, _ context: RequestContext) throws(CompletionCode) -> EmptyResponse {
+        let acknowledgement = request.acknowledgement
+        guard bmc.pef.acknowledge(acknowledgement, from: context.remote.ipv4) else {
+            bmc.drop("PET Acknowledge refused", "sequence \(acknowledgement.sequenceNumber) names no PET sent to this address",
+                     from: context.remote, now: context.now)
+            throw .invalidDataField
+        }
         return EmptyResponse()
     }
 }

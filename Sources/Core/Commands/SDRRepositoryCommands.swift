@@ -45,31 +45,32 @@ extension StorageCommands {
     }
 
     static func addSDR(_ bmc: BMC, _ request: RemainingBytesRequest, _: RequestContext) throws(CompletionCode) -> UInt16Response {
-        let id = try bmc.sdr.add(request.bytes, now: bmc.sel.time)
-        try bmc.persistSDRChanges()
-        return UInt16Response(value: id)
+        let now = bmc.sel.time
+        return UInt16Response(value: try bmc.changeSDR { sdr throws(CompletionCode) in try sdr.add(request.bytes, now: now) })
     }
 
     static func partialAddSDR(_ bmc: BMC, _ request: PartialAddRequest, _: RequestContext) throws(CompletionCode) -> UInt16Response {
         try bmc.sdr.checkReservation(request.reservation)
-        let id = try bmc.sdr.partialAdd(recordID: request.recordID, offset: request.offset, data: request.data,
-                                        isLast: request.isLast, now: bmc.sel.time)
-        if request.isLast { try bmc.persistSDRChanges() }
+        let now = bmc.sel.time
+        // Pieces before the last change nothing durable: only the last one is saved.
+        let id = try bmc.changeSDR(saving: request.isLast) { sdr throws(CompletionCode) in
+            try sdr.partialAdd(recordID: request.recordID, offset: request.offset, data: request.data,
+                               isLast: request.isLast, now: now)
+        }
         return UInt16Response(value: id)
     }
 
     static func deleteSDR(_ bmc: BMC, _ request: ReservedRecordRequest, _: RequestContext) throws(CompletionCode) -> UInt16Response {
         try bmc.sdr.checkReservation(request.reservation)
-        let id = try bmc.sdr.delete(request.recordID, now: bmc.sel.time)
-        try bmc.persistSDRChanges()
-        return UInt16Response(value: id)
+        let now = bmc.sel.time
+        return UInt16Response(value: try bmc.changeSDR { sdr throws(CompletionCode) in try sdr.delete(request.recordID, now: now) })
     }
 
     static func clearSDRRepository(_ bmc: BMC, _ request: ClearRepositoryRequest, _: RequestContext) throws(CompletionCode) -> ClearRepositoryResponse {
         if request.action == .initiateErase {
             try bmc.sdr.checkReservation(request.reservation)
-            bmc.sdr.clear(now: bmc.sel.time)
-            try bmc.persistSDRChanges()
+            let now = bmc.sel.time
+            try bmc.changeSDR { $0.clear(now: now) }
         }
         // Asking for the status needs no reservation: the erasure asked about cancelled it.
         return ClearRepositoryResponse()
@@ -121,5 +122,14 @@ extension BMC {
         guard request.offset <= bytes.count else { throw .parameterOutOfRange }
         let end = request.count.map { min(bytes.count, request.offset + $0) } ?? bytes.count
         return GetSDRResponse(nextRecordID: sdr.nextID(after: index), data: bytes[request.offset..<end])
+    }
+}
+
+extension BMC {
+    /// Changes the SDR repository through the one save-then-apply rule: on a copy, whose
+    /// client changes are saved before the copy becomes the repository.
+    func changeSDR<Outcome>(saving: Bool = true,
+                            _ change: (inout SDRRepository) throws(CompletionCode) -> Outcome) throws(CompletionCode) -> Outcome {
+        try saveThenApply(\.sdr, as: BMC.sdrFile, saving: { saving ? $0.changes : nil }, change)
     }
 }

@@ -3,7 +3,7 @@ import NIOCore
 /// The Sensor/Event network function (netfn 0x04): sensor readings, thresholds, hysteresis,
 /// event enables and the device SDR.
 public enum SensorEventCommands {
-    public static let table: [CommandSpec] = pefCommands + [
+    public static let table: [CommandSpec] = pefCommands + eventCommands + [
         CommandSpec(0x20, "Get Device SDR Info", .user, getDeviceSDRInfo),
         CommandSpec(0x21, "Get Device SDR", .user, getDeviceSDR),
         CommandSpec(0x22, "Reserve Device SDR Repository", .user, reserveDeviceSDR),
@@ -183,14 +183,7 @@ extension BMC {
 
     /// Changes a sensor's settings durably, then re-evaluates its reading against them.
     func changeSettings(of index: Int, _ change: (inout SensorSettings) -> Void) throws(CompletionCode) {
-        let previous = sensors[index].settings
-        change(&sensors[index].settings)
-        do throws(CompletionCode) {
-            try persistSensorSettings()
-        } catch {
-            sensors[index].settings = previous
-            throw error
-        }
+        try saveThenApply(\.sensors, as: BMC.sensorSettingsFile, saving: BMC.settingsByName) { change(&$0[index].settings) }
         if sensors[index].isReadingAvailable {
             log(sensors[index].update(raw: sensors[index].reading), from: index)
         }

@@ -18,11 +18,14 @@ public struct FileError: Error, CustomStringConvertible, Sendable {
 /// Replaces a file so that after a crash or power loss it holds either the old contents or
 /// the new, never a mix: write a temporary file, fsync it, rename it over the old one,
 /// fsync the directory.
+///
+/// No symlink is ever followed: the temporary file is created exclusively (a file or link
+/// planted at its path is removed, not written through), the rename replaces a link at the
+/// destination rather than its target, and reads refuse a link.
 public enum AtomicFile {
     public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o600) throws(FileError) {
         let temporary = path + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
-        guard fd >= 0 else { throw FileError(path: temporary, operation: "open", errno: errno) }
+        let fd = try createExclusively(temporary, mode: mode)
         var written = 0
         while written < bytes.count {
             let result = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, $0.count - written) }
@@ -44,8 +47,23 @@ public enum AtomicFile {
         try syncDirectory(containing: path)
     }
 
-    public static func read(_ path: String) throws(FileError) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+    /// Creates `path` as a new file, never through a link: what is left there (a temporary
+    /// file of a crash, or a link someone planted) is unlinked, once, and the creation retried.
+    static func createExclusively(_ path: String, mode: mode_t) throws(FileError) -> Int32 {
+        let flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC
+        var fd = open(path, flags, mode)
+        if fd < 0 && errno == EEXIST {
+            guard unlink(path) == 0 || errno == ENOENT else { throw FileError(path: path, operation: "unlink", errno: errno) }
+            fd = open(path, flags, mode)
+        }
+        guard fd >= 0 else { throw FileError(path: path, operation: "create", errno: errno) }
+        return fd
+    }
+
+    /// The file's bytes, nil when it does not exist. A symlink is refused (ELOOP) unless
+    /// `followingLinks` (files of the operator's, like a password file, not state files).
+    public static func read(_ path: String, followingLinks: Bool = false) throws(FileError) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | (followingLinks ? 0 : O_NOFOLLOW) | O_CLOEXEC)
         if fd < 0 {
             if errno == ENOENT { return nil }
             throw FileError(path: path, operation: "open", errno: errno)

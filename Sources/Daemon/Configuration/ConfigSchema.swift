@@ -19,6 +19,7 @@ struct ConfigSchema {
         let lan = try readLAN(root.child("lan"))
         let pef = try readPEF(root.child("pef"))
         let http = try readHTTP(root.child("http"))
+        let simulation = try readSimulation(root.child("simulate"), sensors: sensors)
         try root.rejectUnknownKeys()
         var bmc = BMCConfiguration(device: device, channel: channel, users: users, limits: limits,
                                    stateDirectory: stateDirectory)
@@ -29,6 +30,8 @@ struct ConfigSchema {
         bmc.pef = pef
         var configuration = DaemonConfiguration(listen: listen, bmc: bmc, generatesSystemGUID: generatesGUID)
         configuration.http = http
+        configuration.warnings = try ConfigWarnings(root: root).all()
+        configuration.simulation = simulation
         return configuration
     }
 
@@ -178,11 +181,7 @@ struct ConfigSchema {
             password = Array(try inline.string().utf8)
         } else if let file {
             source = file
-            let path = try file.string()
-            guard let contents = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw file.error("cannot read \(path)")
-            }
-            password = Array(contents.trimmingCharacters(in: .newlines).utf8)
+            password = try PasswordFile.firstLine(of: try file.string(), node: file)
         }
         if let source, password.count > 20 { throw source.error("a password is at most 20 bytes") }
         return password

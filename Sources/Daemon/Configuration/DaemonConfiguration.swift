@@ -40,6 +40,11 @@ struct DaemonConfiguration: Sendable {
     var generatesSystemGUID: Bool
     /// The status page and metrics endpoint, and the reading history.
     var http = HTTPConfiguration()
+    /// Weak settings the config is allowed (cipher suite 0, authentication type none, the
+    /// null user): reported by check-config and logged at start, never refused.
+    var warnings: [ConfigError] = []
+    /// Scenarios known and started with the daemon (the `simulate:` section).
+    var simulation = SimulationConfiguration()
 
     /// Reads and validates a config file; nothing is half-applied on error.
     static func load(path: String) throws(ConfigError) -> DaemonConfiguration {

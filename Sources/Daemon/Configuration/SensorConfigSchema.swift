@@ -180,6 +180,8 @@ struct SensorTypeName {
         "power": SensorTypeName(code: 0x0B, unit: 6, defaultLinearization: Linearization(m: 10), defaultEntity: 0x0A),
         "power_supply": SensorTypeName(code: 0x08, unit: 0, defaultLinearization: Linearization(), defaultEntity: 0x0A),
         "entity_presence": SensorTypeName(code: 0x25, unit: 0, defaultLinearization: Linearization(), defaultEntity: 0x07),
+        // The BMC watchdog's events name this sensor (event only; states 0 to 3 and 8).
+        "watchdog": SensorTypeName(code: WatchdogSensor.sensorType, unit: 0, defaultLinearization: Linearization(), defaultEntity: 0x07),
     ]
 
     static func parse(_ node: ConfigNode) throws(ConfigError) -> SensorTypeName {

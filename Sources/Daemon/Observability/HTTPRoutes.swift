@@ -24,11 +24,8 @@ struct HTTPRoutes: Sendable {
         case "/api/status":
             return json(StatusDocument(board.members))
         case "/api/status.txt":
-            let members = board.members
-            guard !members.isEmpty else { return text(503, "no status published yet\n") }
-            return text(200, members.map { member in
-                (member.member.isEmpty ? "" : "member \(member.member):\n") + DaemonStatus(member).text
-            }.joined(separator: "\n") + "\n")
+            guard let status = DaemonStatus.text(of: board.members) else { return text(503, StatusVerb.notYet + "\n") }
+            return text(200, status)
         case "/api/history":
             return historyResponse(query)
         default:

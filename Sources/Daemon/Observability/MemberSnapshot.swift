@@ -21,6 +21,11 @@ struct MemberSnapshot: Sendable {
     var petSequence: UInt32
     /// SEL write and sensor poll durations.
     var timings: DaemonTimings.Values
+    /// PET Acknowledges refused that named no destination (their address and sequence number both unknown).
+    var strayAcknowledgements = 0
+    /// The SNMPv3 engine ID (hex) and this start's engine boots, for receivers' `createUser -e`.
+    var snmpEngineID = ""
+    var snmpEngineBoots: UInt32 = 0
 
     init(member: String, bmc: BMCSnapshot, destinations: [Destination], petSequence: UInt32, timings: DaemonTimings.Values) {
         self.member = member
@@ -44,5 +49,8 @@ struct MemberSnapshot: Sendable {
                 counters: sender.counters(for: selector), queueDepth: sender.queueDepth(for: selector))
         }
         petSequence = sequence.upcoming
+        strayAcknowledgements = sender.strayAcknowledgementCount
+        snmpEngineID = sender.engine.id.hexString
+        snmpEngineBoots = sender.engine.boots
     }
 }

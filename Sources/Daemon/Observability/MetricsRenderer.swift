@@ -40,7 +40,7 @@ enum MetricsRenderer {
         each { member, out in
             out.sample("ipmi_bmc_info", [("firmware_revision", member.bmc.device.firmwareRevision),
                                          ("manufacturer_id", Manufacturers.name(member.bmc.device.manufacturerID)),
-                                         ("system_firmware_version", "N/A")], 1)
+                                         ("system_firmware_version", member.bmc.device.systemFirmwareVersion)], 1)
         }
 
         if members.contains(where: { $0.bmc.chassisPowerOn != nil }) {

@@ -4,37 +4,33 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// The read-only HTTP side of the daemon on a thread of its own: the status page, `/metrics`
-/// and the JSON API on `http.listen` (if set), and the same on a Unix control socket in the
-/// state directory, which `ipmigod status` reads. It only reads snapshots the BMC publishes
-/// and keeps the reading history; nothing here runs on the BMC's loop.
+/// and the JSON API on `http.listen` (if set). It only reads snapshots the BMC publishes to
+/// the status board (which the control socket's `status` verb reads too) and keeps the
+/// reading history; nothing here runs on the BMC's loop.
 final class ObservabilityServer: Sendable {
-    static let controlSocket = "control.sock"
-    /// Connections open at once, over every listener; more are closed at once.
+    /// Connections open at once; more are closed at once.
     static let maximumConnections = 32
     static let idleTimeout = TimeAmount.seconds(30)
 
     let board: StatusBoard
     private let group: MultiThreadedEventLoopGroup
     private let history: NIOLoopBound<HistoryStore>
-    private let channels: [any Channel]
+    /// The HTTP listener, if `http.listen` is set.
+    private let channel: (any Channel)?
     let boundAddress: SocketAddress?
 
     private init(board: StatusBoard, group: MultiThreadedEventLoopGroup, history: NIOLoopBound<HistoryStore>,
-                 channels: [any Channel], boundAddress: SocketAddress?) {
+                 channel: (any Channel)?, boundAddress: SocketAddress?) {
         self.board = board
         self.group = group
         self.history = history
-        self.channels = channels
+        self.channel = channel
         self.boundAddress = boundAddress
     }
 
-    static func start(listen: ListenAddress?, history configuration: HistoryConfiguration, sensorCount: Int,
-                      stateDirectory: String, logger: Logger) async throws -> ObservabilityServer {
+    static func start(board: StatusBoard, listen: ListenAddress?, history configuration: HistoryConfiguration,
+                      sensorCount: Int, stateDirectory: String, logger: Logger) async throws -> ObservabilityServer {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()
         do {
@@ -44,10 +40,10 @@ final class ObservabilityServer: Sendable {
                 store.load()
                 return (NIOLoopBound(store, eventLoop: loop), NIOLoopBound(ConnectionCount(), eventLoop: loop))
             }.get()
-            let board = StatusBoard()
             let routes = HTTPRoutes(board: board, history: history)
-            func bootstrap() -> ServerBootstrap {
-                ServerBootstrap(group: group)
+            var listener: (any Channel)?
+            if let listen {
+                let channel = try await ServerBootstrap(group: group)
                     .serverChannelOption(.backlog, value: 16)
                     .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                     .childChannelInitializer { channel in
@@ -64,24 +60,14 @@ final class ObservabilityServer: Sendable {
                             try pipeline.addHandler(HTTPHandler(routes: routes))
                         }
                     }
-            }
-            var channels: [any Channel] = []
-            // The control socket: only the daemon's user may connect (the state directory is 0700 too).
-            let socketPath = stateDirectory + "/" + controlSocket
-            unlink(socketPath)
-            let control = try await bootstrap().bind(unixDomainSocketPath: socketPath, cleanupExistingSocketFile: true).get()
-            chmod(socketPath, 0o600)
-            channels.append(control)
-            var bound: SocketAddress?
-            if let listen {
-                let channel = try await bootstrap().bind(host: listen.host, port: listen.port).get()
-                channels.append(channel)
-                bound = channel.localAddress
+                    .bind(host: listen.host, port: listen.port).get()
+                listener = channel
                 logger.notice("HTTP status and metrics on \(channel.localAddress.map(\.hostAndPort) ?? listen.description)")
             }
             let interval = TimeAmount.seconds(Int64(max(1, configuration.saveInterval)))
             loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in history.value.save() }
-            return ObservabilityServer(board: board, group: group, history: history, channels: channels, boundAddress: bound)
+            return ObservabilityServer(board: board, group: group, history: history, channel: listener,
+                                       boundAddress: listener?.localAddress)
         } catch {
             try? await group.shutdownGracefully()
             throw error
@@ -96,9 +82,9 @@ final class ObservabilityServer: Sendable {
         history.eventLoop.execute { history.value.record(snapshot) }
     }
 
-    /// Closes the listeners and saves the history.
+    /// Closes the listener and saves the history.
     func stop() async {
-        for channel in channels { try? await channel.close() }
+        try? await channel?.close()
         let history = self.history
         try? await history.eventLoop.submit { history.value.save() }.get()
         try? await group.shutdownGracefully()

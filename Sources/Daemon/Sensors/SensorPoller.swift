@@ -21,10 +21,14 @@ final class SensorPoller {
     private let started = NIODeadline.now()
     /// Where poll durations go (the metrics); nil measures nothing.
     var timings: DaemonTimings?
+    /// Simulate mode's overrides (hand-set values, failures, scenarios), on this loop too.
+    private let simulation: SimulatedSwitch?
 
     /// Runs on `loop` (not the BMC's): file reads block, so they stay off the request path.
-    init(sensors: [SensorDefinition], loop: any EventLoop, bmc: NIOLoopBound<BMC>, logger: Logger) {
+    init(sensors: [SensorDefinition], loop: any EventLoop, bmc: NIOLoopBound<BMC>, simulation: SimulatedSwitch? = nil,
+         logger: Logger) {
         self.loop = loop
+        self.simulation = simulation
         self.bmc = bmc
         self.logger = logger
         var groups: [Double: Group] = [:]
@@ -38,11 +42,12 @@ final class SensorPoller {
     }
 
     /// Starts polling; each group is read at once, then every `interval`.
-    static func start(sensors: [SensorDefinition], loop: any EventLoop, bmc: NIOLoopBound<BMC>, logger: Logger,
-                      timings: DaemonTimings? = nil) {
+    static func start(sensors: [SensorDefinition], loop: any EventLoop, bmc: NIOLoopBound<BMC>,
+                      simulation: NIOLoopBound<SimulatedSwitch>? = nil, logger: Logger, timings: DaemonTimings? = nil) {
         loop.execute {
             // The poller lives on its loop alone.
-            let poller = NIOLoopBound(SensorPoller(sensors: sensors, loop: loop, bmc: bmc, logger: logger), eventLoop: loop)
+            let poller = NIOLoopBound(SensorPoller(sensors: sensors, loop: loop, bmc: bmc, simulation: simulation?.value,
+                                                   logger: logger), eventLoop: loop)
             poller.value.timings = timings
             for index in poller.value.groups.indices {
                 let delay = TimeAmount.nanoseconds(Int64(poller.value.groups[index].interval * 1e9))
@@ -57,18 +62,28 @@ final class SensorPoller {
         var samples: [SensorSample] = []
         samples.reserveCapacity(groups[index].sensors.count)
         var durations: [String: TimeAmount] = [:]
+        let seconds = SimulatedSwitch.seconds(now)
+        simulation?.expire(at: seconds)
         for position in groups[index].sensors.indices {
-            let readStarted = timings == nil ? now : NIODeadline.now()
-            let result = groups[index].sensors[position].reader.read(elapsed: elapsed)
-            if timings != nil { durations[groups[index].sourceKinds[position], default: .zero] += .now() - readStarted }
-            switch result {
-            case .success(let value):
-                samples.append(SensorSample(sensor: groups[index].sensors[position].index, value: value))
-            case .failure(let error):
-                let name = groups[index].sensors[position].name
-                failures.note("sensor \(name) unreadable", detail: error.description, logger: logger, now: now)
-                samples.append(SensorSample(sensor: groups[index].sensors[position].index, value: nil))
+            let sensor = groups[index].sensors[position].index
+            var value: Double?
+            if let held = simulation?.reading(sensor: sensor, at: seconds) {
+                // A hand-set value, a failure or a scenario stands in for the source.
+                if case .value(let number) = held { value = number }
+            } else {
+                let readStarted = timings == nil ? now : NIODeadline.now()
+                let result = groups[index].sensors[position].reader.read(elapsed: elapsed)
+                if timings != nil { durations[groups[index].sourceKinds[position], default: .zero] += .now() - readStarted }
+                switch result {
+                case .success(let number):
+                    value = number
+                case .failure(let error):
+                    let name = groups[index].sensors[position].name
+                    failures.note("sensor \(name) unreadable", detail: error.description, logger: logger, now: now)
+                }
             }
+            simulation?.note(sensor: sensor, value: value)
+            samples.append(SensorSample(sensor: sensor, value: value))
         }
         timings?.notePolls(durations)
         let bmc = self.bmc

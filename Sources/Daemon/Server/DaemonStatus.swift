@@ -19,6 +19,11 @@ struct DaemonStatus: Equatable {
     var alertsRaised: Int
     var destinations: [Destination]
     var droppedPackets: [String: Int]
+    /// PET Acknowledges refused that named no destination (their address and sequence number both unknown).
+    var strayAcknowledgements: Int
+    /// The SNMPv3 engine ID (hex) and this start's engine boots, for receivers' `createUser -e`.
+    var snmpEngineID: String
+    var snmpEngineBoots: UInt32
 
     init(_ snapshot: MemberSnapshot) {
         activeSessions = snapshot.bmc.sessionsActive
@@ -30,6 +35,9 @@ struct DaemonStatus: Equatable {
                         counters: $0.counters)
         }
         droppedPackets = snapshot.bmc.drops
+        strayAcknowledgements = snapshot.strayAcknowledgements
+        snmpEngineID = snapshot.snmpEngineID
+        snmpEngineBoots = snapshot.snmpEngineBoots
     }
 
     var text: String {
@@ -42,9 +50,12 @@ struct DaemonStatus: Equatable {
             let c = destination.counters
             lines.append("  \(destination.selector): \(destination.address) \(destination.version)"
                 + (destination.acknowledged ? " acknowledged" : "")
-                + ": sent \(c.sent), acknowledged \(c.acknowledged), retried \(c.retried), failed \(c.failed)")
+                + ": sent \(c.sent), acknowledged \(c.acknowledged), retried \(c.retried), failed \(c.failed)"
+                + ", bad acknowledgements \(c.badAcknowledgements)")
         }
         if destinations.isEmpty { lines.append("  (none set)") }
+        if strayAcknowledgements > 0 { lines.append("bad PET acknowledgements for no destination: \(strayAcknowledgements)") }
+        lines.append("SNMPv3 engine ID: 0x\(snmpEngineID), boots \(snmpEngineBoots)")
         if !droppedPackets.isEmpty {
             lines.append("dropped packets: " + droppedPackets.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
                 .joined(separator: ", "))
@@ -71,5 +82,16 @@ final class StatusReporter {
             ])
         }
         last = status
+    }
+}
+
+extension DaemonStatus {
+    /// What `ipmigod status` and `/api/status.txt` show: each member's status (under its name
+    /// in a fleet); nil before the first snapshot is published.
+    static func text(of members: [MemberSnapshot]) -> String? {
+        guard !members.isEmpty else { return nil }
+        return members.map { member in
+            (member.member.isEmpty ? "" : "member \(member.member):\n") + DaemonStatus(member).text
+        }.joined(separator: "\n") + "\n"
     }
 }

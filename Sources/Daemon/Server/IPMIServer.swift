@@ -23,11 +23,14 @@ final class IPMIServer: Sendable {
     private let channels: [any Channel]
     let boundAddresses: [SocketAddress]
     let observability: ObservabilityServer
+    /// STATE/control.sock: `ipmigod status`, `ipmigod sim ...` and later verbs.
+    private let control: ControlServer
 
     private init(group: MultiThreadedEventLoopGroup, pollerGroup: MultiThreadedEventLoopGroup, sender: PETSender,
                  diskWriter: NIOThreadPool, bmc: NIOLoopBound<BMC>, channels: [any Channel],
-                 observability: ObservabilityServer) {
+                 observability: ObservabilityServer, control: ControlServer) {
         self.observability = observability
+        self.control = control
         self.group = group
         self.pollerGroup = pollerGroup
         self.sender = sender
@@ -37,7 +40,8 @@ final class IPMIServer: Sendable {
         self.boundAddresses = channels.compactMap(\.localAddress)
     }
 
-    static func start(configuration: DaemonConfiguration, logger: Logger) async throws -> IPMIServer {
+    static func start(configuration: DaemonConfiguration, logger: Logger,
+                      onColdReset: (@Sendable () -> Void)? = nil) async throws -> IPMIServer {
         let timings = DaemonTimings()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let pollerGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -45,12 +49,14 @@ final class IPMIServer: Sendable {
         let diskWriter = NIOThreadPool(numberOfThreads: 1)
         diskWriter.start()
         var startedSender: PETSender?
+        var startedControl: ControlServer?
         var startedObservability: ObservabilityServer?
         do {
             let bmcConfiguration = configuration.bmc
             let bmc = try await loop.submit {
                 let bmc = try BMC(configuration: bmcConfiguration, logger: logger)
                 bmc.timers = BMCTimers(loop: loop)
+                bmc.onColdReset = onColdReset
                 bmc.sel.writeInBackground(on: ThreadPoolSELWriter(pool: diskWriter, loop: loop, timings: timings))
                 return NIOLoopBound(bmc, eventLoop: loop)
             }.get()
@@ -59,21 +65,38 @@ final class IPMIServer: Sendable {
             let (sender, sequence) = try await loop.submit {
                 let snmpDirectory = stateDirectory + "/snmp"
                 try AtomicFile.makeDirectory(snmpDirectory)
-                let sender = PETSender(configuration: .init(agentAddress: bmc.value.lan.bmcIPv4, stateDirectory: snmpDirectory),
+                // Counted and saved before the sender can send its first SNMPv3 message.
+                let device = bmcConfiguration.device
+                let engine = try SNMPEngine.start(store: StateStore(directory: stateDirectory), systemGUID: device.systemGUID,
+                                                  enterprise: device.manufacturerID)
+                logger.info("SNMPv3 engine", metadata: ["engine_id": "\(engine.id.hexString)", "boots": "\(engine.boots)"])
+                let sender = PETSender(configuration: .init(agentAddress: bmc.value.lan.bmcIPv4, stateDirectory: snmpDirectory,
+                                                            engine: engine),
                                        logger: logger)
                 let sequence = try PETSequence(store: StateStore(directory: stateDirectory))
                 AlertPipeline(sender: sender, sequence: sequence, logger: logger).attach(to: bmc.value)
                 return (sender, NIOLoopBound(sequence, eventLoop: loop))
             }.get()
             startedSender = sender
-            let observability = try await ObservabilityServer.start(
-                listen: configuration.http.listen, history: configuration.http.history,
-                sensorCount: bmcConfiguration.sensors.count, stateDirectory: stateDirectory, logger: logger)
-            startedObservability = observability
             if let name = bmcConfiguration.lan.interface {
                 // Before the first request: the interface's addresses, then every few seconds.
                 try await InterfaceWatcher.start(interface: name, loop: pollerGroup.next(), bmc: bmc, logger: logger)
             }
+            // Simulate mode's overlay and the control socket live on the poller's loop; a socket
+            // that cannot be made stops the start before any request is answered.
+            let controlLoop = pollerGroup.next()
+            let board = StatusBoard()
+            let (simulation, simulationVerbs) = try await SimulationControl.start(configuration: configuration, loop: controlLoop,
+                                                                                  logger: logger)
+            let verbs = ControlVerbTable(simulationVerbs + [StatusVerb.make(board: board, loop: controlLoop)], loop: controlLoop)
+            let control = try await ControlServer.start(directory: stateDirectory, verbs: verbs, loop: controlLoop, logger: logger)
+            startedControl = control
+            // After the control socket, which refuses a second daemon on this state directory
+            // before its history store could save over the running one's.
+            let observability = try await ObservabilityServer.start(
+                board: board, listen: configuration.http.listen, history: configuration.http.history,
+                sensorCount: bmcConfiguration.sensors.count, stateDirectory: stateDirectory, logger: logger)
+            startedObservability = observability
             var channels: [any Channel] = []
             for address in configuration.listen {
                 var bootstrap = DatagramBootstrap(group: loop)
@@ -106,12 +129,13 @@ final class IPMIServer: Sendable {
                 observability.publish(snapshot)
                 reporter.value.report(DaemonStatus(snapshot))
             }
-            SensorPoller.start(sensors: bmcConfiguration.sensors, loop: pollerGroup.next(), bmc: bmc, logger: logger,
-                               timings: timings)
+            SensorPoller.start(sensors: bmcConfiguration.sensors, loop: pollerGroup.next(), bmc: bmc, simulation: simulation,
+                               logger: logger, timings: timings)
             return IPMIServer(group: group, pollerGroup: pollerGroup, sender: sender, diskWriter: diskWriter, bmc: bmc,
-                              channels: channels, observability: observability)
+                              channels: channels, observability: observability, control: control)
         } catch {
             await startedObservability?.stop()
+            await startedControl?.stop()
             startedSender?.stop()
             try? await diskWriter.shutdownGracefully()
             try? await pollerGroup.shutdownGracefully()
@@ -121,6 +145,7 @@ final class IPMIServer: Sendable {
     }
 
     func stop() async {
+        await control.stop()
         try? await pollerGroup.shutdownGracefully()
         await observability.stop()
         for channel in channels { try? await channel.close() }
@@ -151,15 +176,18 @@ final class TerminationSignals: Sendable {
         }
         self.sources = sources
         for source in sources {
-            source.setEventHandler { [state] in
-                let waiter = state.withLockedValue { value in
-                    defer { value = (true, nil) }
-                    return value.waiter
-                }
-                waiter?.resume()
-            }
+            source.setEventHandler { [self] in fire() }
             source.resume()
         }
+    }
+
+    /// Stops the daemon as SIGTERM does (Cold Reset asks this way too).
+    func fire() {
+        let waiter = state.withLockedValue { value in
+            defer { value = (true, nil) }
+            return value.waiter
+        }
+        waiter?.resume()
     }
 
     func wait() async {

@@ -47,6 +47,24 @@ final class UDPSocket {
         _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK)
     }
 
+    /// Binds to a local address: a loopback alias to send from (another source address), or
+    /// an address and port to receive on. Returns the bound port.
+    @discardableResult
+    func bindLocal(host: String, port: Int = 0) -> Int {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        inet_pton(AF_INET, host, &address.sin_addr)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                precondition(Glibc.bind(fd, $0, length) == 0, "bind \(host):\(port)")
+                _ = getsockname(fd, $0, &length)
+            }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
     /// A UDP port on 127.0.0.1 that was free a moment ago.
     static func freePort() -> Int {
         let probe = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)

@@ -37,14 +37,17 @@ public final class FRUInventory {
     /// if it cannot be saved, nothing changes.
     public func write(_ data: [UInt8], at offset: Int) throws(WriteError) {
         guard offset + data.count <= image.count else { throw .outOfRange }
-        var updated = image
-        updated.replaceSubrange(offset..<offset + data.count, with: data)
-        do {
-            try AtomicFile.write(updated, to: path)
+        try saveThenApply(from: image, saving: { $0 }, with: save,
+                          { (image: inout [UInt8]) throws(WriteError) in image.replaceSubrange(offset..<offset + data.count, with: data) },
+                          then: { image = $0 })
+    }
+
+    private func save(_ image: [UInt8]) throws(WriteError) {
+        do throws(FileError) {
+            try AtomicFile.write(image, to: path)
         } catch {
             throw .notSaved(error)
         }
-        image = updated
     }
 
     public enum WriteError: Error {

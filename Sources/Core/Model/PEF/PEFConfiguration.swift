@@ -27,8 +27,10 @@ public struct AlertRequest: Sendable, Equatable {
     public var policyNumber: UInt8
     /// The alert string the policy names, if it has one.
     public var alertString: [UInt8]?
+    /// What the alert sends besides the event, taken at the event.
+    public var context: AlertContext
     public init(event: PlatformEvent, recordID: UInt16?, destinationSelector: UInt8, severity: UInt8, alertStringKey: UInt8 = 0,
-                channel: UInt8 = 1, policyNumber: UInt8 = 1, alertString: [UInt8]? = nil) {
+                channel: UInt8 = 1, policyNumber: UInt8 = 1, alertString: [UInt8]? = nil, context: AlertContext = AlertContext()) {
         self.event = event
         self.recordID = recordID
         self.destinationSelector = destinationSelector
@@ -37,5 +39,6 @@ public struct AlertRequest: Sendable, Equatable {
         self.channel = channel
         self.policyNumber = policyNumber
         self.alertString = alertString
+        self.context = context
     }
 }

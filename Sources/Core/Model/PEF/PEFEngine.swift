@@ -18,8 +18,9 @@ public final class PEFEngine {
 
     /// The chassis carries out a power action a filter asked for.
     public var onPowerAction: ((PEFPowerAction, PlatformEvent) -> Void)?
-    /// The alert sender stops retrying the trap a receiver acknowledged.
-    public var onPETAcknowledge: ((PETAcknowledgement) -> Void)?
+    /// The alert sender checks a PET Acknowledge against what it sent to the address it came
+    /// from (nil for IPv6) and stops retrying the trap it names; false refuses it.
+    public var onPETAcknowledge: ((PETAcknowledgement, _ from: [UInt8]?) -> Bool)?
     /// The alert sender sends an Alert Immediate; it reports back through `alertImmediateStatus`.
     public var onAlertImmediate: ((AlertImmediateRequest) -> Void)?
     /// Whether a policy entry's destination (channel, selector) can take an alert. Unset or
@@ -44,7 +45,7 @@ public final class PEFEngine {
     var setInProgress: UInt8 = 0
     private var postponeUntil: NIODeadline?
     private var temporarilyDisabled = false
-    private var deferredEvents: [(event: PlatformEvent, recordID: UInt16?)] = []
+    private var deferredEvents: [(event: PlatformEvent, recordID: UInt16?, context: AlertContext)] = []
     private var deferredAlerts: [AlertRequest] = []
 
     public init(configuration: PEFConfiguration, store: StateStore) throws {
@@ -58,15 +59,17 @@ public final class PEFEngine {
 
     /// Runs an event through the filters and policies; returns the alerts to send now.
     /// Alerts of events held by a delay or the postpone timer come out of a later call or
-    /// `releaseDeferred()`.
-    public func evaluate(_ event: PlatformEvent, recordID: UInt16?) -> [AlertRequest] {
+    /// `releaseDeferred()`, carrying the `context` taken at the event. The context is taken
+    /// only for an event that is held or alerts: most events do neither.
+    public func evaluate(_ event: PlatformEvent, recordID: UInt16?,
+                         context: @autoclosure () -> AlertContext = AlertContext()) -> [AlertRequest] {
         let now = clock()
         if isHeld(now) {
             if deferredEvents.count == PEFEngine.deferredLimit { deferredEvents.removeFirst() }
-            deferredEvents.append((event, recordID))
+            deferredEvents.append((event, recordID, context()))
             return []
         }
-        return releaseDeferred(now: now) + releaseAlerts(process(event, recordID: recordID), now: now)
+        return releaseDeferred(now: now) + releaseAlerts(process(event, recordID: recordID, context: context), now: now)
     }
 
     /// Alerts whose delay has passed, and held events now that PEF runs again. Call it from
@@ -77,7 +80,7 @@ public final class PEFEngine {
         guard !isHeld(now) else { return [] }
         let events = deferredEvents
         deferredEvents = []
-        var alerts = events.flatMap { process($0.event, recordID: $0.recordID) }
+        var alerts = events.flatMap { held in process(held.event, recordID: held.recordID, context: { held.context }) }
         if !isAlertHeld(now) {
             alerts = deferredAlerts + alerts
             deferredAlerts = []
@@ -104,7 +107,7 @@ public final class PEFEngine {
     /// Filters, then the power action, then the alerts of each policy set that matched.
     /// A deassertion that matches a filter alerts too, so the NMS sees the condition clear,
     /// with PET severity "OK" (04h), and never takes a power action.
-    private func process(_ event: PlatformEvent, recordID: UInt16?) -> [AlertRequest] {
+    private func process(_ event: PlatformEvent, recordID: UInt16?, context: () -> AlertContext) -> [AlertRequest] {
         if let recordID { lastBMCProcessedID = recordID }
         guard tables.isEnabled else { return [] }
         let allowed = tables.allowedActions
@@ -127,12 +130,14 @@ public final class PEFEngine {
             lastPowerAction = (power, event)
             onPowerAction?(power, event)
         }
+        guard !policies.isEmpty else { return [] }
+        let context = context()
         return policies.flatMap { policy in
             resolve(policy: policy.number, filter: policy.filter) {
                 AlertRequest(event: event, recordID: recordID, destinationSelector: $0.destinationSelector,
                              severity: event.isDeassertion ? PETSeverity.ok.rawValue : policy.severity,
                              alertStringKey: $1 ?? 0, channel: $0.channel,
-                             policyNumber: policy.number, alertString: $1.flatMap(tables.alertString))
+                             policyNumber: policy.number, alertString: $1.flatMap(tables.alertString), context: context)
             }
         }
     }
@@ -201,10 +206,12 @@ public final class PEFEngine {
         return UInt8(min(0xFD, (nanoseconds + 999_999_999) / 1_000_000_000))
     }
 
-    /// Records a PET Acknowledge and hands it to the alert sender.
-    func acknowledge(_ acknowledgement: PETAcknowledgement) {
+    /// Hands a PET Acknowledge to the alert sender, and records it when it is accepted.
+    /// With no sender nothing was sent, so nothing can be acknowledged.
+    func acknowledge(_ acknowledgement: PETAcknowledgement, from address: [UInt8]?) -> Bool {
+        guard onPETAcknowledge?(acknowledgement, address) == true else { return false }
         lastPETAcknowledgement = acknowledgement
-        onPETAcknowledge?(acknowledgement)
+        return true
     }
 
     /// Records an Alert Immediate and hands it to the alert sender.
@@ -216,16 +223,16 @@ public final class PEFEngine {
         onAlertImmediate(request)
     }
 
-    /// Changes the tables durably: saved before it returns, or left as they were (0xFF).
+    /// Changes the tables durably through the one save-then-apply rule: saved before it
+    /// returns, or left as they were (0xFF). An unchanged table is not saved again.
     func change(_ apply: (inout PEFTables) throws(CompletionCode) -> Void) throws(CompletionCode) {
-        var changed = tables
-        try apply(&changed)
-        guard changed != tables else { return }
-        do {
-            try store.save(changed, as: PEFEngine.fileName)
-        } catch {
-            throw .unspecified
-        }
-        tables = changed
+        let current = tables
+        try saveThenApply(from: current, saving: { $0 == current ? nil : $0 }, with: { (changed: PEFTables) throws(CompletionCode) in
+            do {
+                try store.save(changed, as: PEFEngine.fileName)
+            } catch {
+                throw .unspecified
+            }
+        }, apply, then: { tables = $0 })
     }
 }

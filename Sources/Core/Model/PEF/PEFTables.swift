@@ -47,8 +47,8 @@ public struct PEFTables: Sendable, Equatable, Codable {
     }
 
     /// Out of the box: every critical and non-recoverable threshold crossing (upper and lower,
-    /// going high or low), a power supply failure, and a fan that fails or goes missing alert
-    /// through policy 1. Marked pre-configured; clients may still change them.
+    /// going high or low), a power supply failure, a fan that fails or goes missing, and a
+    /// watchdog expiry alert through policy 1. Marked pre-configured; clients may still change them.
     public static let defaultFilters: [EventFilter] = [
         EventFilter(preconfigured: true, actions: .alert, severity: .critical, eventTrigger: 0x01,
                     offsetMask: 1 << 2 | 1 << 3 | 1 << 8 | 1 << 9),
@@ -63,6 +63,10 @@ public struct PEFTables: Sendable, Equatable, Codable {
         // Fan, generic severity (0x07): to critical, to non-recoverable, non-recoverable.
         EventFilter(preconfigured: true, actions: .alert, severity: .critical, sensorType: 0x04, eventTrigger: 0x07,
                     offsetMask: 1 << 2 | 1 << 3 | 1 << 6),
+        // Watchdog 2, sensor-specific: the BMC watchdog expired (offsets 0 to 3: no action,
+        // hard reset, power down, power cycle); not its pre-timeout interrupt.
+        EventFilter(preconfigured: true, actions: .alert, severity: .critical, sensorType: WatchdogSensor.sensorType,
+                    eventTrigger: WatchdogSensor.eventReadingType, offsetMask: 0x000F),
     ]
 
     public var isEnabled: Bool { control & 0x01 != 0 }

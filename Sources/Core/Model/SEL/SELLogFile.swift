@@ -123,7 +123,7 @@ final class SELLogFile: @unchecked Sendable {
 
     private func reopen() throws(FileError) {
         if descriptor >= 0 { close(descriptor) }
-        descriptor = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
+        descriptor = open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC)
         guard descriptor >= 0 else { throw FileError(path: path, operation: "open", errno: errno) }
     }
 

@@ -42,6 +42,8 @@ public struct BMCSnapshot: Sendable {
         public var manufacturerID: UInt32
         public var productID: UInt16
         public var guid: [UInt8]
+        /// System Info parameter 1, as a client set it ("" until then).
+        public var systemFirmwareVersion: String
     }
 
     /// Seconds since 1970, when it was taken.
@@ -93,7 +95,8 @@ extension BMC {
         return BMCSnapshot(
             time: time,
             device: .init(deviceID: device.deviceID, firmwareRevision: "\(device.firmwareMajor).\(device.firmwareMinor < 10 ? "0" : "")\(device.firmwareMinor)",
-                          manufacturerID: device.manufacturerID, productID: device.productID, guid: device.systemGUID),
+                          manufacturerID: device.manufacturerID, productID: device.productID, guid: device.systemGUID,
+                          systemFirmwareVersion: settings.systemInfo.string(.firmwareVersion)),
             sensors: statuses,
             sel: .init(entries: sel.entryCount, freeBytes: sel.freeBytes, capacity: sel.configuration.capacity,
                        overflowed: sel.hasOverflowed, latest: sel.latestEntries(BMC.snapshotSELEntries)),
