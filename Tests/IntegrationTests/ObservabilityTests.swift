@@ -214,6 +214,39 @@ final class ObservabilityTests: XCTestCase {
         XCTAssertTrue(none.stderr.contains("no daemon is running there"), "\(none)")
     }
 
+    /// `ipmigod --simulate` keeps its socket in the user's state directory; `ipmigod status`
+    /// and `ipmigod sim` find it there with no options: one control socket for both.
+    func testSimulateModesStatusAndSimShareTheDefaultSocket() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ipmigod-obs-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let httpPort = freeTCPPort()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Daemon.binary)
+        process.arguments = ["--simulate", "--listen", "127.0.0.1:\(UDPSocket.freePort())", "--http-listen", "127.0.0.1:\(httpPort)"]
+        process.environment = ProcessInfo.processInfo.environment.merging(["XDG_STATE_HOME": folder]) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { process.terminate(); process.waitUntilExit() }
+        XCTAssertTrue(waitUntil(15) { FileManager.default.fileExists(atPath: folder + "/ipmigod/simulate/control.sock") })
+        func ipmigod(_ arguments: [String]) throws -> ToolResult {
+            try runTool("env", ["XDG_STATE_HOME=\(folder)", Daemon.binary] + arguments)
+        }
+        var status = try ipmigod(["status"])
+        XCTAssertTrue(waitUntil(5) {
+            status = (try? ipmigod(["status"])) ?? status
+            return status.status == 0
+        }, "\(status)")
+        let destination = "  1: 127.0.0.1:1162 v1: sent "
+        XCTAssertTrue(status.stdout.contains(destination), "\(status)")
+        let page = try httpGet("http://127.0.0.1:\(httpPort)/api/status.txt")
+        XCTAssertTrue(page.body.contains(destination), page.body)
+        let list = try ipmigod(["sim", "list"])
+        XCTAssertEqual(list.status, 0, "\(list)")
+        XCTAssertTrue(list.stdout.contains("ASIC Temp"), "\(list)")
+    }
+
     func testEndpointIsReadOnlyAndBounded() throws {
         let (daemon, base) = try startDaemon()
         _ = daemon
