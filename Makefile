@@ -4,7 +4,7 @@
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RUN_PACKAGES := libsnmp-dev libyaml-dev
-TEST_PACKAGES := libsnmp-dev libyaml-dev ipmitool freeipmi-tools snmptrapd snmp smitools
+TEST_PACKAGES := libsnmp-dev libyaml-dev ipmitool freeipmi-tools snmptrapd snmp smitools prometheus-ipmi-exporter prometheus chromium python3-websocket curl
 
 .PHONY: run test build release bench bench-compare demo deps-run deps-test clean
 

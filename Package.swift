@@ -58,6 +58,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
@@ -89,6 +90,12 @@ let package = Package(
             dependencies: ["IPMICore", "IPMIAlerting", .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "NIOEmbedded", package: "swift-nio")],
             path: "Tests/CoreTests"
+        ),
+        // The daemon's own types (metrics rendering, HTTP routes) without starting it.
+        .testTarget(
+            name: "DaemonTests",
+            dependencies: ["ipmigod", "IPMICore", "IPMIAlerting", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/DaemonTests"
         ),
         .testTarget(
             name: "IntegrationTests",

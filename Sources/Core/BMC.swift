@@ -44,6 +44,8 @@ public final class BMC {
     public internal(set) var powerStatistics = PowerStatistics()
     public var logger: Logger
     public internal(set) var drops = RateLimitedLog()
+    /// Requests, login failures and the like, for the metrics (`snapshot()`).
+    public internal(set) var counters = BMCCounters()
 
     let store: StateStore
     let dispatcher: CommandDispatcher
@@ -172,6 +174,7 @@ public final class BMC {
         let deferred = pef.releaseDeferred()
         if !deferred.isEmpty { alertSink?.send(deferred) }
         sel.retryFailedWrite()
+        countAbandonedHandshakes(now: now)
         for session in sessions.expire(now: now) {
             logger.info("session closed after idle timeout", metadata: ["session": "\(session.handle)", "user": "\(session.userID)"])
         }
@@ -185,6 +188,10 @@ public final class BMC {
     func respond(to request: IPMIRequest, context: RequestContext) {
         scratch.clear()
         dispatcher.dispatch(request, context: context, bmc: self, to: &scratch)
+        // The completion code follows the 6-byte LAN response header.
+        if let code = scratch.getInteger(at: scratch.readerIndex + 6, as: UInt8.self) {
+            counters.requests.note(netFn: request.netFn.rawValue, command: request.command, completionCode: code)
+        }
     }
 
     /// Saves one kind of state durably before the change that made it is acknowledged; a
@@ -222,6 +229,7 @@ public final class BMC {
         logger.notice("platform action", metadata: ["action": "\(action.name)", "reason": "\(reason)"])
         let loopBound = UnsafeTransfer({ [unowned self] (outcome: PlatformActionOutcome) in
             recordAction(action, reason: reason, outcome: outcome)
+            counters.noteHook(action.name, succeeded: outcome == .done)
             completion(outcome)
         })
         platform.perform(action, reason: reason) { [timers] outcome in

@@ -104,7 +104,10 @@ public final class PETSender: @unchecked Sendable {
             var queue = queues[destination.selector] ?? BoundedQueue(capacity: configuration.queueCapacity)
             let appended = queue.append(alert)
             queues[destination.selector] = queue
-            if !appended { counters[destination.selector, default: DestinationCounters()].failed += 1 }
+            if !appended {
+                counters[destination.selector, default: DestinationCounters()].failed += 1
+                counters[destination.selector, default: DestinationCounters()].dropped += 1
+            }
             return appended
         }
         if queued {
@@ -147,6 +150,11 @@ public final class PETSender: @unchecked Sendable {
 
     public func counters(for selector: UInt8) -> DestinationCounters {
         lock.withLock { counters[selector] ?? DestinationCounters() }
+    }
+
+    /// Alerts waiting in a destination's queue (the metrics' queue depth).
+    public func queueDepth(for selector: UInt8) -> Int {
+        lock.withLock { queues[selector]?.count ?? 0 }
     }
 
     /// Stops the thread and closes every session; queued alerts are dropped.

@@ -74,6 +74,7 @@ extension BMC {
                                                   sequence: packet.sequence, message: packet.message.readableBytesView)
             guard let expected, let received = packet.authCode, constantTimeEquals(expected, received) else {
                 // A wrong password: the spec has the BMC stay silent.
+                counters.noteAuthenticationFailure(user: user.id)
                 drop("bad authentication", "Activate Session for user \(user.id) with a wrong password", from: challenge.remote, now: now)
                 return false
             }

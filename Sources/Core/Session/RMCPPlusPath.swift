@@ -153,6 +153,7 @@ extension BMC {
               let userLimit = user.privilegeLimit
         else {
             sessions.handshakes[message.managedSessionID] = nil
+            counters.noteAuthenticationFailure(user: nil)
             return answer(.unauthorizedName, tag: message.messageTag)
         }
         var ceiling = min(userLimit, handshake.suiteMaximumPrivilege, channelAccess.volatile.privilegeLimit)
@@ -197,10 +198,13 @@ extension BMC {
         }
         // The console gave up (it found our RAKP 2 code wrong): forget the handshake, say nothing.
         guard message.status == .ok else {
+            // ipmitool says so when our RAKP 2 code does not match its password: a wrong password.
+            if message.status == .invalidIntegrityCheckValue { counters.noteAuthenticationFailure(user: user.id) }
             drop("session refused", "console aborted at RAKP 3 with \(message.status)", from: remote, now: now)
             return nil
         }
         guard constantTimeEquals(message.keyExchangeAuthCode, exchange.rakp3AuthCode(userKey: user.key)) else {
+            counters.noteAuthenticationFailure(user: user.id)
             return answer(.invalidIntegrityCheckValue)
         }
         let sik = exchange.sessionIntegrityKey(bmcKey: settings.securityKeys.sessionKeyBase(userKey: user.key))

@@ -36,6 +36,8 @@ struct DaemonConfiguration: Sendable {
     var bmc: BMCConfiguration
     /// The system GUID was not configured: use the one generated at first start.
     var generatesSystemGUID: Bool
+    /// The status page and metrics endpoint, and the reading history.
+    var http = HTTPConfiguration()
     /// Weak settings the config is allowed (cipher suite 0, authentication type none, the
     /// null user): reported by check-config and logged at start, never refused.
     var warnings: [ConfigError] = []
