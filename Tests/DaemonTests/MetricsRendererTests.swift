@@ -53,7 +53,8 @@ final class MetricsRendererTests: XCTestCase {
         XCTAssertTrue(text.contains("ipmi_sensor_state{member=\"sw1\",id=\"4\",name=\"PSU1 Status\",type=\"Power Supply\"} 0\n"), text)
         XCTAssertTrue(text.contains("ipmigod_alerts_total{member=\"sw2\",destination=\"1\",outcome=\"sent\"} 3\n"), text)
         XCTAssertTrue(text.contains("ipmigod_pet_sequence{member=\"sw1\"} 7\n"), text)
-        XCTAssertFalse(text.contains("ipmi_chassis_power_state"), "left out until the chassis power state is known")
+        XCTAssertTrue(text.contains("ipmi_chassis_power_state{member=\"sw1\"} 1\n"), "the chassis starts powered: \(text)")
+        XCTAssertEqual(text.components(separatedBy: "# TYPE ipmi_chassis_power_state ").count, 2, "declared once")
     }
 
     func testLabelsAreEscaped() {

@@ -50,7 +50,8 @@ struct DaemonConfiguration: Sendable {
     static func load(path: String) throws(ConfigError) -> DaemonConfiguration {
         let bytes: [UInt8]?
         do {
-            bytes = try AtomicFile.read(path)
+            // The config is not state: a link to it (as conf/ipmigod-simulate.yaml is) is followed.
+            bytes = try AtomicFile.read(path, followingLinks: true)
         } catch {
             throw ConfigError(file: path, line: nil, field: "", message: "cannot read: \(error)")
         }
