@@ -271,6 +271,7 @@ public enum AppCommands {
     static func setUserAccess(_ bmc: BMC, _ request: SetUserAccessRequest, context: RequestContext) throws(CompletionCode) -> EmptyResponse {
         _ = try bmc.resolveLANChannel(request.channel)
         guard var user = bmc.users[request.userID] else { throw .invalidDataField }
+        let previous = user
         if request.privilegeLimit == PrivilegeLevel.noAccessRawValue {
             user.privilegeLimit = nil
         } else {
@@ -288,7 +289,6 @@ public enum AppCommands {
             guard Int(limit) <= bmc.sessions.capacity else { throw .invalidDataField }
             user.sessionLimit = limit
         }
-        let previous = bmc.users[request.userID]!
         try bmc.updateUser(user)
         bmc.userChanged(from: previous, to: user, keeping: context.session)
         return EmptyResponse()

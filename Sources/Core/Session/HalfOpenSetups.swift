@@ -74,9 +74,10 @@ struct HalfOpenSetups<Setup: HalfOpenSetup> {
     private func oldest(from host: RemoteConsole?) -> (id: UInt32, setup: Setup)? {
         var found: (id: UInt32, setup: Setup)?
         for (id, setup) in entries where host == nil || setup.remote.host == host {
-            if found == nil || setup.created < found!.setup.created { found = (id, setup) }
+            if let oldest = found, oldest.setup.created <= setup.created { continue }
+            found = (id, setup)
         }
-        return found.map { ($0.id, $0.setup) }
+        return found
     }
 
     /// The address with the most setups; nil when every address holds one (then the oldest
