@@ -209,6 +209,9 @@ final class HardeningTests: XCTestCase {
             for index in 0..<packets {
                 if index % 2000 == 0 {
                     socket.drain()
+                    if var old = session { // the fuzz may have closed it already
+                        _ = try? call(socket, &old, .app, 0x3C, withUnsafeBytes(of: old.managedSessionID.littleEndian) { Array($0) })
+                    }
                     session = try? openSession(socket, user: "operator", password: "operator-pass", privilege: .operator)
                 }
                 if let datagram = FuzzTarget.datagram(for: mutator.next(), session: &session) {

@@ -246,6 +246,8 @@ extension BMC {
             settle(handshake, "RAKP 3 with a wrong code", now: now)
             return answer(.invalidIntegrityCheckValue)
         }
+        // The console knows the password: its RAKP 2 was no harvest.
+        sessions.rakp1Budget.refund(remote)
         let sik = exchange.sessionIntegrityKey(bmcKey: user.key)
         let protection = PacketProtection(suite: handshake.suite, sessionIntegrityKey: sik, password: user.key)
         let session: Session
@@ -261,7 +263,6 @@ extension BMC {
             return answer(error == .full ? .insufficientResources : .insufficientResourcesForRole)
         }
         noteLogin(user)
-        sessions.rakp1Budget.refund(remote)
         logger.info("session opened", metadata: [
             "session": "\(session.handle)", "user": "\(user.id)", "cipher_suite": "\(handshake.suite.id)",
             "privilege": "\(session.privilege.name)", "remote": "\(remote)",

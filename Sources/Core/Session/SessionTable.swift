@@ -14,9 +14,9 @@ public struct SessionTable {
     public internal(set) var badPasswords = BadPasswordLockout()
     /// RAKP 1 per source address: each answer is an HMAC of the user's password that can be
     /// cracked offline (CVE-2013-4786), so they come slowly: 16 at once, then 2 a second.
-    /// A handshake that ends in a session gives its token back, so clients that log in (a
-    /// script running ipmitool in a loop) never run short; a harvester, who never finishes
-    /// one, does.
+    /// A handshake whose RAKP 3 proves the password gives its token back, so clients that log
+    /// in (a script running ipmitool in a loop) never run short; a harvester, who never
+    /// finishes one, does.
     var rakp1Budget = SourceRateLimiter(burst: 16, perSecond: 2)
     /// Login attempts that expired after RAKP 2 without RAKP 3: bad passwords, once settled.
     var abandonedHandshakes: [PendingHandshake] = []
