@@ -5,11 +5,13 @@ import IPMIFuzzing
 import Glibc
 #endif
 
-/// One BMC for the whole run, in a directory of its own.
-nonisolated(unsafe) let target: FuzzTarget = {
-    let directory = FileManager.default.temporaryDirectory.path + "/ipmigod-fuzz-\(getpid())"
-    return try! FuzzTarget(directory: directory)
-}()
+/// One BMC for the whole run, in a directory of its own, removed at exit.
+let stateDirectory = FileManager.default.temporaryDirectory.path + "/ipmigod-fuzz-\(getpid())"
+nonisolated(unsafe) let target = try! FuzzTarget(directory: stateDirectory)
+
+func removeStateDirectoryAtExit() {
+    atexit { try? FileManager.default.removeItem(atPath: stateDirectory) }
+}
 
 #if FUZZING
 /// libFuzzer's entry point: built with `-sanitize=fuzzer -DFUZZING` (see docs/security.md).
@@ -30,6 +32,7 @@ func runFuzzerDriver(
 @main
 struct FuzzMain {
     static func main() {
+        removeStateDirectoryAtExit()
         var argc = CommandLine.argc
         var argv = CommandLine.unsafeArgv
         exit(runFuzzerDriver(&argc, &argv, fuzzOneInput))
@@ -43,6 +46,7 @@ struct FuzzMain {
 @main
 struct FuzzMain {
     static func main() throws {
+        removeStateDirectoryAtExit()
         let arguments = Array(CommandLine.arguments.dropFirst())
         switch arguments.first {
         case "--write-seeds":
