@@ -9,7 +9,8 @@ public enum DatagramLimits {
     /// rather than silence; nothing longer can be valid, so it is dropped with a logged reason.
     public static let maximumSize = 1024
 
-    /// What the daemon reads a datagram into: one byte more than `maximumSize`, so a datagram
-    /// that filled it was longer (the kernel truncated it) and is dropped as oversized.
-    public static let receiveSlotSize = maximumSize + 1
+    /// What the daemon reads a datagram into: more than `maximumSize`, so anything longer is
+    /// seen as longer (whether or not the kernel truncated it to the slot) and dropped. A
+    /// power of two, because NIO rounds its receive buffer up to one.
+    public static let receiveSlotSize = 2048
 }
