@@ -193,6 +193,19 @@ final class SessionHardeningTests: XCTestCase {
         XCTAssertEqual(try bmc.call(&admin, .app, 0x01).completionCode, .ok, "the session that made the change goes on")
     }
 
+    func testLowerPrivilegeLimitLowersOpenSessions() throws {
+        let bmc = try TestBMC()
+        var admin = try bmc.openSession()
+        var operatorSession = try bmc.openSession(privilege: .operator)
+        XCTAssertEqual(try bmc.call(&operatorSession, .app, 0x44, [0x0E, 0x02]).completionCode, .ok) // Get User Access: Operator
+        XCTAssertEqual(try bmc.call(&admin, .app, 0x43, [0x0E, 0x02, 0x02]).completionCode, .ok) // user 2 now User
+        XCTAssertEqual(try bmc.call(&operatorSession, .app, 0x44, [0x0E, 0x02]).completionCode, .insufficientPrivilege)
+        XCTAssertEqual(try bmc.call(&operatorSession, .app, 0x3B, [0x03]).completionCode, CompletionCode(0x81),
+                       "cannot climb back over the new limit")
+        XCTAssertEqual(try bmc.call(&admin, .app, 0x44, [0x0E, 0x02]).completionCode, .insufficientPrivilege,
+                       "the session that made the change is the user's too")
+    }
+
     func testEmptyPasswordIsRefused() throws {
         let bmc = try TestBMC()
         var admin = try bmc.openSession()

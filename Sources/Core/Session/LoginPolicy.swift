@@ -108,10 +108,18 @@ extension BMC {
     /// session making the change, when it is the user's own: an administrator who changes
     /// their own password keeps the session they did it in). The spec is silent on this;
     /// a session opened with a password that is no longer valid should not outlive it.
-    /// A new password or re-enabling the user also lifts a bad-password lockout.
+    /// A new password or re-enabling the user also lifts a bad-password lockout; a lower
+    /// privilege limit lowers the ceiling (and the level) of all the user's open sessions,
+    /// `keeping` included.
     func userChanged(from previous: UserRecord, to user: UserRecord, keeping: Session?) {
         let newPassword = previous.password != user.password
         if newPassword || (!previous.enabled && user.enabled) { sessions.badPasswords.clear(user.id) }
+        if let limit = user.privilegeLimit, limit < previous.privilegeLimit ?? .none {
+            for session in sessions.active.values where session.userID == user.id {
+                session.maximumPrivilege = min(session.maximumPrivilege, limit)
+                session.privilege = min(session.privilege, limit)
+            }
+        }
         guard newPassword || (previous.canLogIn && !user.canLogIn) else { return }
         for session in sessions.close(sessionsOf: user.id, keeping: keeping) {
             logger.info("session closed: its user changed", metadata: ["session": "\(session.handle)", "user": "\(user.id)"])
