@@ -125,7 +125,6 @@ public enum AppCommands {
             case .reservedForAdministrator: throw CompletionCode(0x83) // no slot for the user's privilege
             }
         }
-        bmc.noteLogin(user)
         bmc.logger.info("session opened", metadata: [
             "session": "\(session.handle)", "user": "\(user.id)", "auth_type": "\(challenge.authType)",
             "remote": "\(challenge.remote)",

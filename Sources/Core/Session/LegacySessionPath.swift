@@ -95,6 +95,7 @@ extension BMC {
             drop("session refused", "user \(user.id) locked out after bad passwords", from: challenge.remote, now: now)
             return false
         }
+        if packet.authType != .none { noteLogin(user) } // the password is proven
         respond(to: request, context: RequestContext(privilege: .none, session: nil, remote: challenge.remote,
                                                      challenge: challenge, now: now))
         if let session = sessions.session(id: packet.sessionID) {

@@ -246,8 +246,10 @@ extension BMC {
             settle(handshake, "RAKP 3 with a wrong code", now: now)
             return answer(.invalidIntegrityCheckValue)
         }
-        // The console knows the password: its RAKP 2 was no harvest.
+        // The console knows the password: its RAKP 2 was no harvest, and its user's bad
+        // passwords are forgiven, whether or not a slot is free.
         sessions.rakp1Budget.refund(remote)
+        noteLogin(user)
         let sik = exchange.sessionIntegrityKey(bmcKey: user.key)
         let protection = PacketProtection(suite: handshake.suite, sessionIntegrityKey: sik, password: user.key)
         let session: Session
@@ -262,7 +264,6 @@ extension BMC {
             noteRefusal(error, user: user, from: remote, now: now)
             return answer(error == .full ? .insufficientResources : .insufficientResourcesForRole)
         }
-        noteLogin(user)
         logger.info("session opened", metadata: [
             "session": "\(session.handle)", "user": "\(user.id)", "cipher_suite": "\(handshake.suite.id)",
             "privilege": "\(session.privilege.name)", "remote": "\(remote)",
