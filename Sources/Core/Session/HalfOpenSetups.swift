@@ -13,7 +13,7 @@ extension PendingHandshake: HalfOpenSetup {}
 /// The half-open setups of one kind, bounded in total and per source address, so a flood
 /// from one address (or a few) cannot keep an operator from logging in:
 /// - one address holds at most `sharePerSource` setups; its next one evicts its own oldest;
-/// - when the table is full, the next setup evicts the oldest setup of the address holding
+/// - when the table is full, the next setup evicts the oldest setup of the addresses holding
 ///   the most (the flooder's, while one address floods).
 /// Sources are counted by address, not port: a client picks a new port for every login. An
 /// attacker who spoofs many source addresses still fills the table, but only evicts: a
@@ -44,7 +44,7 @@ struct HalfOpenSetups<Setup: HalfOpenSetup> {
         if ownedCount(by: host) >= sharePerSource {
             evicted = oldest(from: host)
         } else if entries.count >= capacity {
-            evicted = oldest(from: busiestHost())
+            evicted = oldestOfBusiestHosts()
         }
         if let evicted { entries[evicted.id] = nil }
         entries[id] = setup
@@ -71,21 +71,24 @@ struct HalfOpenSetups<Setup: HalfOpenSetup> {
         entries.values.count { $0.remote.host == host }
     }
 
-    private func oldest(from host: RemoteConsole?) -> (id: UInt32, setup: Setup)? {
+    private func oldest(from host: RemoteConsole) -> (id: UInt32, setup: Setup)? {
+        oldest { $0.remote.host == host }
+    }
+
+    /// The oldest setup of the addresses holding the most (of all, when each holds one).
+    private func oldestOfBusiestHosts() -> (id: UInt32, setup: Setup)? {
+        var counts: [RemoteConsole: Int] = [:]
+        for setup in entries.values { counts[setup.remote.host, default: 0] += 1 }
+        let most = counts.values.max() ?? 0
+        return oldest { counts[$0.remote.host] == most }
+    }
+
+    private func oldest(where matches: (Setup) -> Bool) -> (id: UInt32, setup: Setup)? {
         var found: (id: UInt32, setup: Setup)?
-        for (id, setup) in entries where host == nil || setup.remote.host == host {
+        for (id, setup) in entries where matches(setup) {
             if let oldest = found, oldest.setup.created <= setup.created { continue }
             found = (id, setup)
         }
         return found
-    }
-
-    /// The address with the most setups; nil when every address holds one (then the oldest
-    /// setup of all goes).
-    private func busiestHost() -> RemoteConsole? {
-        var counts: [RemoteConsole: Int] = [:]
-        for setup in entries.values { counts[setup.remote.host, default: 0] += 1 }
-        guard let busiest = counts.max(by: { $0.value < $1.value }), busiest.value > 1 else { return nil }
-        return busiest.key
     }
 }
