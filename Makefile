@@ -6,7 +6,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RUN_PACKAGES := libsnmp-dev libyaml-dev
 TEST_PACKAGES := libsnmp-dev libyaml-dev ipmitool freeipmi-tools snmptrapd snmp smitools prometheus-ipmi-exporter prometheus chromium python3-websocket curl
 
-.PHONY: run test build release bench bench-compare demo deps-run deps-test clean
+.PHONY: run test build release bench bench-compare demo deps-run deps-test clean fuzz fuzz-build
 
 run: deps-run build
 	.build/debug/ipmigod --simulate --state-dir .state/simulate
@@ -15,6 +15,7 @@ test: deps-test
 	@scripts/fetch-ietf-mibs
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-swift-testing
+	$(MAKE) fuzz FUZZ_SECONDS=60
 
 build:
 	$(SWIFT) build
@@ -45,6 +46,17 @@ bench-compare: deps-run
 	$(RELEASE_BUILD) --product ipmigod-bench
 	.build/release/ipmigod-bench --daemon .build/release/ipmigod --compare-ipmi-sim /usr/bin/ipmi_sim
 
+# libFuzzer over the packet codec, the session layer and every command parser, built apart
+# (its own scratch path) with -sanitize=fuzzer; new inputs go to .build-fuzz/corpus, the seeds
+# stay in Fuzz/corpus. A bounded run is part of `make test`; see docs/security.md for a long one.
+FUZZ_SECONDS ?= 60
+fuzz-build:
+	$(SWIFT) build --product ipmigod-fuzz --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING
+
+fuzz: fuzz-build
+	@mkdir -p .build-fuzz/corpus
+	.build-fuzz/debug/ipmigod-fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=512 -timeout=10 .build-fuzz/corpus Fuzz/corpus
+
 deps-run:
 	@scripts/install-packages $(RUN_PACKAGES)
 
@@ -52,4 +64,4 @@ deps-test:
 	@scripts/install-packages $(TEST_PACKAGES)
 
 clean:
-	rm -rf .build .state
+	rm -rf .build .build-fuzz .state

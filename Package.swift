@@ -85,6 +85,23 @@ let package = Package(
             ],
             path: "Benchmarks/ipmigod-bench"
         ),
+        // The fuzz target (docs/security.md): an in-process BMC with a session open, a mutator,
+        // and the libFuzzer entry point (built apart, with -sanitize=fuzzer -DFUZZING).
+        .target(
+            name: "IPMIFuzzing",
+            dependencies: ["IPMICore", .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log")],
+            path: "Fuzz/Harness"
+        ),
+        .executableTarget(
+            name: "ipmigod-fuzz",
+            dependencies: ["IPMIFuzzing", "IPMICore"],
+            path: "Fuzz/Entry"
+        ),
+        .testTarget(
+            name: "FuzzTests",
+            dependencies: ["IPMIFuzzing", "IPMICore"],
+            path: "Tests/FuzzTests"
+        ),
         .testTarget(
             name: "CoreTests",
             dependencies: ["IPMICore", "IPMIAlerting", .product(name: "NIOCore", package: "swift-nio"),
@@ -100,7 +117,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "IPMICore", "IPMIAlerting",
+                "IPMICore", "IPMIAlerting", "IPMIFuzzing",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

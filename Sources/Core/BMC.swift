@@ -127,6 +127,10 @@ public final class BMC {
     /// Handles one datagram and writes the answer, if any, to `output`.
     public func handleDatagram(_ datagram: ByteBuffer, from remote: RemoteConsole, now: NIODeadline,
                                into output: inout ByteBuffer) -> Answer {
+        guard datagram.readableBytes <= DatagramLimits.maximumSize else {
+            drop("oversized datagram", "\(datagram.readableBytes) bytes or more", from: remote, now: now)
+            return .none
+        }
         let selChanges = sel.changeCount
         guard answer(datagram, from: remote, now: now, into: &output) else { return .none }
         if let pending = pendingAnswer {
@@ -174,10 +178,10 @@ public final class BMC {
         let deferred = pef.releaseDeferred()
         if !deferred.isEmpty { alertSink?.send(deferred) }
         sel.retryFailedWrite()
-        countAbandonedHandshakes(now: now)
         for session in sessions.expire(now: now) {
             logger.info("session closed after idle timeout", metadata: ["session": "\(session.handle)", "user": "\(session.userID)"])
         }
+        settleAbandonedHandshakes(now: now)
     }
 
     func drop(_ reason: String, _ detail: @autoclosure () -> String, from remote: RemoteConsole, now: NIODeadline) {
@@ -246,7 +250,11 @@ public final class BMC {
 
 extension RemoteConsole: CustomStringConvertible {
     public var description: String {
-        guard let ipv4 else { return "[ipv6]:\(port)" }
+        guard let ipv4 else {
+            guard let ipv6, ipv6.count == 16 else { return "[ipv6]:\(port)" }
+            let groups = stride(from: 0, to: 16, by: 2).map { String(UInt16(ipv6[$0]) << 8 | UInt16(ipv6[$0 + 1]), radix: 16) }
+            return "[" + groups.joined(separator: ":") + "]:\(port)"
+        }
         return ipv4.map(String.init).joined(separator: ".") + ":\(port)"
     }
 }
