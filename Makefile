@@ -14,8 +14,8 @@ run: deps-run build
 test: deps-test
 	@scripts/fetch-ietf-mibs
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --disable-swift-testing
 	$(MAKE) fuzz FUZZ_SECONDS=60
+	$(SWIFT) test --skip-build --disable-swift-testing
 
 build:
 	$(SWIFT) build
