@@ -49,6 +49,9 @@ struct Bench: ParsableCommand {
     @Flag(help: "Run only the alerting phase (needs --daemon).")
     var onlyAlerts = false
 
+    @Flag(help: "Run only the daemon's memory with 1,000 sensors and a full SEL, with smaps_rollup (needs --daemon).")
+    var onlyMemory = false
+
     @Option(name: .customLong("compare-ipmi-sim"), help: ArgumentHelp(
         "Compare with OpenIPMI's ipmi_sim at this path: both daemons side by side, suite 3, in rounds (needs --daemon).",
         discussion: "Prints one table: each figure for both, and the ratio with its range over the rounds."))
@@ -101,6 +104,12 @@ struct Bench: ParsableCommand {
         if onlyAlerts {
             guard let daemon else { throw ValidationError("--only-alerts needs --daemon") }
             print(try AlertPhase.run(executable: daemon, progress: progress).text)
+            return
+        }
+
+        if onlyMemory {
+            guard let daemon else { throw ValidationError("--only-memory needs --daemon") }
+            print(try MemoryPhase.run(executable: daemon, progress: progress))
             return
         }
 

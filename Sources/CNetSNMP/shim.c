@@ -209,8 +209,9 @@ const char *ipmigod_session_error(void *session) {
     return buffer;
 }
 
-void ipmigod_snmp_set_engine_boots(const uint8_t *engine_id, size_t engine_id_length, uint32_t boots) {
+void ipmigod_snmp_set_engine_boots(const uint8_t *engine_id, size_t engine_id_length, uint32_t boots,
+                                   uint32_t engine_time) {
     // Authenticated: later unauthenticated updates (a USM user being created for the engine)
-    // must not reset it. The time counts from now, in net-snmp's own engine clock.
-    set_enginetime(engine_id, (u_int)engine_id_length, boots, 0, TRUE);
+    // must not reset it. The time goes on from here, in net-snmp's own engine clock.
+    set_enginetime(engine_id, (u_int)engine_id_length, boots, engine_time, TRUE);
 }

@@ -67,17 +67,12 @@ public final class PETSender: @unchecked Sendable {
 
     // The sender thread's own.
     private var links: [UInt8: DestinationLink] = [:]
+    private var libraryStarted = false
 
     public init(configuration: Configuration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
         SNMPLibrary.isolate(persistentDirectory: configuration.stateDirectory)
-        ipmigod_snmp_init("ipmigod")
-        // Our engine's boots, and its time counting from now, for every v3 trap (in
-        // net-snmp's engine time cache, which outgoing messages read).
-        configuration.engineID.withUnsafeBufferPointer {
-            ipmigod_snmp_set_engine_boots($0.baseAddress, $0.count, configuration.engineBoots)
-        }
         thread = DedicatedThread(name: "pet-sender") { [self] in run() }
     }
 
@@ -234,6 +229,7 @@ public final class PETSender: @unchecked Sendable {
     private func transmit(_ delivery: inout AlertDelivery, link: DestinationLink, selector: UInt8, now: Double) -> Bool {
         let alert = delivery.alert
         let inform = alert.destination.isAcknowledged && alert.destination.version != .v1
+        startLibrary(now: now)
         let session: SNMPSession
         do {
             session = try link.session(for: alert, engineID: configuration.engineID)
@@ -258,6 +254,20 @@ public final class PETSender: @unchecked Sendable {
             }
         }
         return true
+    }
+
+    /// Starts net-snmp when the first alert goes out, not at start-up: its start initialises
+    /// OpenSSL's libcrypto, megabytes of resident memory a daemon that never alerts does
+    /// without (docs/benchmarks.md). Our engine's boots, and its time counted from when the
+    /// sender started, then go into net-snmp's engine time cache for every v3 trap.
+    private func startLibrary(now: Double) {
+        guard !libraryStarted else { return }
+        libraryStarted = true
+        ipmigod_snmp_init("ipmigod")
+        configuration.engineID.withUnsafeBufferPointer {
+            ipmigod_snmp_set_engine_boots($0.baseAddress, $0.count, configuration.engineBoots,
+                                          UInt32(clamping: Int64(now - started)))
+        }
     }
 
     private func fail(_ delivery: AlertDelivery, link: DestinationLink, selector: UInt8, reason: String) {

@@ -35,9 +35,10 @@ void ipmigod_snmp_isolate(const char *persistent_dir);
 /// init_snmp, once per process (later calls do nothing).
 void ipmigod_snmp_init(const char *app_name);
 
-/// Sets the boot count of the SNMPv3 engine `engine_id` (ours, for traps) and starts its
-/// engine time at 0 now: net-snmp puts both in every message keyed for that engine.
-void ipmigod_snmp_set_engine_boots(const uint8_t *engine_id, size_t engine_id_length, uint32_t boots);
+/// Sets the boot count of the SNMPv3 engine `engine_id` (ours, for traps) and its engine
+/// time to `engine_time` seconds now: net-snmp puts both in every message keyed for that engine.
+void ipmigod_snmp_set_engine_boots(const uint8_t *engine_id, size_t engine_id_length, uint32_t boots,
+                                   uint32_t engine_time);
 
 /// The net-snmp library version string, for the startup log.
 const char *ipmigod_snmp_version(void);
