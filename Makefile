@@ -6,7 +6,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RUN_PACKAGES := libsnmp-dev
 TEST_PACKAGES := libsnmp-dev ipmitool freeipmi-tools snmptrapd snmp smitools
 
-.PHONY: run test build bench deps-run deps-test clean
+.PHONY: run test build bench bench-fleet deps-run deps-test clean
 
 run: deps-run build
 	.build/debug/ipmigod --simulate --state-dir .state/simulate
@@ -24,6 +24,12 @@ bench: deps-run
 	$(SWIFT) build -c release --product ipmigod
 	$(SWIFT) build -c release --product ipmigod-bench
 	.build/release/ipmigod-bench --daemon .build/release/ipmigod
+
+# 1,000 simulated switches in one process: memory, idle CPU, an alert storm; see docs/benchmarks.md.
+bench-fleet: deps-run
+	$(SWIFT) build -c release --product ipmigod
+	$(SWIFT) build -c release --product ipmigod-bench
+	.build/release/ipmigod-bench --daemon .build/release/ipmigod --fleet $${FLEET:-1000}
 
 deps-run:
 	@scripts/install-packages $(RUN_PACKAGES)

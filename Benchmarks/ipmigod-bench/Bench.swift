@@ -49,6 +49,9 @@ struct Bench: ParsableCommand {
     @Flag(help: "Run only the alerting phase (needs --daemon).")
     var onlyAlerts = false
 
+    @Option(help: "Run only the fleet phase with this many simulated switches in one daemon (needs --daemon).")
+    var fleet: Int?
+
     func validate() throws {
         switch (daemon, attachPort, attachPID) {
         case (let daemon?, nil, nil):
@@ -78,6 +81,11 @@ struct Bench: ParsableCommand {
         let cpus = try placement.cpus()
         if let cpus { try Affinity.pin(thread: 0, to: cpus.clients) }
 
+        if let fleet {
+            guard let daemon else { throw ValidationError("--fleet needs --daemon") }
+            print(try FleetPhase.run(executable: daemon, members: fleet, progress: progress).text)
+            return
+        }
         if onlyAlerts {
             guard let daemon else { throw ValidationError("--only-alerts needs --daemon") }
             print(try AlertPhase.run(executable: daemon, progress: progress).text)

@@ -34,6 +34,12 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
+    @Option(name: .long, help: "Run N switches in this process, simulated ones with --simulate (member k, from 0, on the listen port + k; state under STATE/members/k).")
+    var fleet: Int?
+
+    @Option(name: .long, help: "With --fleet: one address per member, FIRST-LAST (member k on the k-th, port 623 or --listen's, its traps sent from it).")
+    var fleetAddresses: String?
+
     func validate() throws {
         guard (config != nil) != simulate else {
             throw ValidationError("give either --config FILE or --simulate")
@@ -41,6 +47,7 @@ struct Serve: AsyncParsableCommand {
         for address in listen where ListenAddress(address) == nil {
             throw ValidationError("--listen \(address): expected ADDR:PORT or [IPV6]:PORT")
         }
+        try validateFleet()
     }
 
     func run() async throws {
@@ -97,10 +104,10 @@ struct Serve: AsyncParsableCommand {
 
         let signals = TerminationSignals()
         let coldReset = ColdReset(signals: signals)
-        let server: IPMIServer
+        let server: BMCHost
         do {
-            server = try await IPMIServer.start(configuration: configuration, logger: logger,
-                                                onColdReset: coldReset.request)
+            server = try await BMCHost.start(members: memberPlans(configuration), stateDirectory: configuration.bmc.stateDirectory,
+                                             logger: logger, onColdReset: coldReset.request)
         } catch {
             logger.critical("cannot start: \(error)")
             throw ExitCode(71) // EX_OSERR
@@ -109,7 +116,9 @@ struct Serve: AsyncParsableCommand {
             "mode": "\(simulate ? "simulate" : "config")", "state_directory": "\(configuration.bmc.stateDirectory)",
             "net-snmp": "\(SNMPLibrary.version)",
         ])
-        if simulate, let address = server.boundAddresses.first {
+        if let fleet, let address = server.boundAddresses.first {
+            FileHandle.standardOutput.write(Data(fleetBanner(count: fleet, first: address, last: server.boundAddresses.last!).utf8))
+        } else if simulate, let address = server.boundAddresses.first {
             let host = address.ipAddress ?? "127.0.0.1"
             FileHandle.standardOutput.write(Data("""
                 ipmigod is simulating a switch on \(address.hostAndPort). Try:

@@ -28,8 +28,8 @@ struct DaemonStatus: Codable, Equatable {
     var snmpEngineID: String
     var snmpEngineBoots: UInt32
 
-    /// Taken on the BMC's event loop.
-    init(bmc: BMC, sender: PETSender) {
+    /// Taken on the BMC's event loop; `member` is its number in the host's sender.
+    init(bmc: BMC, sender: PETSender, member: Int = 0) {
         activeSessions = bmc.sessions.active.count
         selEntries = bmc.sel.entryCount
         eventsLogged = bmc.eventsLogged
@@ -39,12 +39,13 @@ struct DaemonStatus: Codable, Equatable {
             return Destination(selector: selector, address: destination.address.map(String.init).joined(separator: ".")
                                    + ":\(destination.port)",
                                version: destination.version.rawValue, acknowledged: destination.isAcknowledged,
-                               counters: sender.counters(for: selector))
+                               counters: sender.counters(for: selector, member: member))
         }
         droppedPackets = bmc.drops.counts
-        strayAcknowledgements = sender.strayAcknowledgementCount
-        snmpEngineID = sender.engine.id.hexString
-        snmpEngineBoots = sender.engine.boots
+        strayAcknowledgements = sender.strayAcknowledgementCount(member: member)
+        let engine = sender.engine(member: member)
+        snmpEngineID = engine.id.hexString
+        snmpEngineBoots = engine.boots
     }
 
     var text: String {

@@ -1,0 +1,205 @@
+import IPMIAlerting
+import IPMICore
+import Logging
+import NIOCore
+import NIOPosix
+
+/// The process around one or many BMCs. It owns what is per process: a few event loops
+/// (each BMC confined to exactly one, many BMCs per loop, no locks), every UDP socket, the
+/// sensor poller's thread, the one SEL writer pool, the one SNMP sender thread (queues keyed
+/// by switch and destination) and the status files. Each BMC is handed its environment:
+/// its state directory, its loop's timers, the socket its answers go out on, the SEL writer,
+/// its alert pipeline.
+final class BMCHost: Sendable {
+    private let loops: MultiThreadedEventLoopGroup
+    /// The sensor pollers' thread: blocking sysfs reads never delay a request.
+    private let pollerGroup: MultiThreadedEventLoopGroup
+    /// The PET sender's own thread (net-snmp is not thread-safe), for every member.
+    private let sender: PETSender
+    /// The SELs' fdatasyncs, off the event loops.
+    private let diskWriter: NIOThreadPool
+    let members: [HostedMember]
+    let boundAddresses: [SocketAddress]
+
+    private init(loops: MultiThreadedEventLoopGroup, pollerGroup: MultiThreadedEventLoopGroup, sender: PETSender,
+                 diskWriter: NIOThreadPool, members: [HostedMember]) {
+        self.loops = loops
+        self.pollerGroup = pollerGroup
+        self.sender = sender
+        self.diskWriter = diskWriter
+        self.members = members
+        self.boundAddresses = members.flatMap { $0.channels.compactMap(\.localAddress) }
+    }
+
+    /// Starts every member: its BMC on its loop, its alerting, its sockets, its pollers.
+    /// - Parameter stateDirectory: the host's own (net-snmp's directory); a single switch's
+    ///   is its member's.
+    static func start(members plans: [MemberPlan], stateDirectory: String, logger: Logger,
+                      onColdReset: (@Sendable () -> Void)? = nil) async throws -> BMCHost {
+        precondition(!plans.isEmpty, "a host runs at least one BMC")
+        let fleet = plans.count > 1
+        // One loop per core at most: a loop serves many BMCs, a BMC only ever one loop.
+        let loops = MultiThreadedEventLoopGroup(numberOfThreads: min(System.coreCount, plans.count))
+        let loopList = Array(loops.makeIterator())
+        let pollerGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        // A fleet's alert storm waits on many SELs' fdatasyncs: let a few run at once.
+        let diskWriter = NIOThreadPool(numberOfThreads: fleet ? 4 : 1)
+        diskWriter.start()
+        var startedSender: PETSender?
+        do {
+            var members: [HostedMember] = []
+            var sources: [PETSender.Source] = []
+            members.reserveCapacity(plans.count)
+            for plan in plans {
+                let loop = loopList[plan.number % loopList.count]
+                let (member, source) = try await loop.submit {
+                    let member = try Self.makeBMC(plan, loop: loop, diskWriter: diskWriter, logger: logger,
+                                                  onColdReset: onColdReset)
+                    return (member, try Self.alertSource(plan, bmc: member.bmc.value, logger: fleet ? nil : logger))
+                }.get()
+                members.append(member)
+                sources.append(source)
+            }
+            // The push side's last step: PEF alerts -> PETs -> the one sender's queues.
+            let snmpDirectory = stateDirectory + "/snmp"
+            try AtomicFile.makeDirectory(snmpDirectory)
+            let first = sources[0]
+            var senderConfiguration = PETSender.Configuration(
+                agentAddress: first.agentAddress, stateDirectory: snmpDirectory, engineID: first.engineID,
+                engineBoots: first.engineBoots)
+            if fleet { senderConfiguration.members = sources }
+            let sender = PETSender(configuration: senderConfiguration, logger: logger)
+            startedSender = sender
+            for member in members {
+                try await member.loop.submit {
+                    let sequence = try PETSequence(store: StateStore(directory: member.plan.configuration.stateDirectory))
+                    AlertPipeline(sender: sender, sequence: sequence, member: member.plan.number, logger: logger)
+                        .attach(to: member.bmc.value)
+                }.get()
+            }
+            for member in members {
+                if let name = member.plan.configuration.lan.interface {
+                    // Before the first request: the interface's addresses, then every few seconds.
+                    try await InterfaceWatcher.start(interface: name, loop: pollerGroup.next(), bmc: member.bmc, logger: logger)
+                }
+            }
+            for index in members.indices {
+                members[index].channels = try await Self.bind(members[index], logger: logger, quiet: fleet)
+            }
+            if fleet {
+                logger.notice("fleet of \(members.count) switches listening",
+                              metadata: ["first": "\(members.first?.channels.first?.localAddress.map(\.hostAndPort) ?? "?")",
+                                         "last": "\(members.last?.channels.first?.localAddress.map(\.hostAndPort) ?? "?")"])
+            }
+            try await Self.startHousekeeping(members, loops: loopList, sender: sender, logger: logger)
+            for member in members {
+                SensorPoller.start(sensors: member.plan.configuration.sensors, loop: pollerGroup.next(), bmc: member.bmc,
+                                   logger: logger)
+            }
+            return BMCHost(loops: loops, pollerGroup: pollerGroup, sender: sender, diskWriter: diskWriter, members: members)
+        } catch {
+            startedSender?.stop()
+            try? await diskWriter.shutdownGracefully()
+            try? await pollerGroup.shutdownGracefully()
+            try? await loops.shutdownGracefully()
+            throw error
+        }
+    }
+
+    /// The member's BMC and its environment; runs on `loop`, which it is confined to.
+    private static func makeBMC(_ plan: MemberPlan, loop: any EventLoop, diskWriter: NIOThreadPool, logger: Logger,
+                                onColdReset: (@Sendable () -> Void)?) throws -> HostedMember {
+        try AtomicFile.makeDirectory(plan.configuration.stateDirectory)
+        var memberLogger = logger
+        if plan.trapSource != nil || plan.number > 0 { memberLogger[metadataKey: "member"] = "\(plan.number)" }
+        let bmc = try BMC(configuration: plan.configuration, logger: memberLogger)
+        bmc.timers = BMCTimers(loop: loop)
+        bmc.onColdReset = onColdReset
+        bmc.sel.writeInBackground(on: ThreadPoolSELWriter(pool: diskWriter, loop: loop))
+        return HostedMember(plan: plan, bmc: NIOLoopBound(bmc, eventLoop: loop))
+    }
+
+    /// The member's SNMP identity: its engine (boots counted and saved before the sender can
+    /// send its first SNMPv3 message), its agent address and the address its traps leave from.
+    private static func alertSource(_ plan: MemberPlan, bmc: BMC, logger: Logger?) throws -> PETSender.Source {
+        let device = plan.configuration.device
+        let engine = try SNMPEngine.start(store: StateStore(directory: plan.configuration.stateDirectory),
+                                          systemGUID: device.systemGUID, enterprise: device.manufacturerID)
+        logger?.info("SNMPv3 engine", metadata: ["engine_id": "\(engine.id.hexString)", "boots": "\(engine.boots)"])
+        return PETSender.Source(agentAddress: bmc.lan.bmcIPv4, engine: engine, clientAddress: plan.trapSource)
+    }
+
+    /// The member's UDP sockets, on its loop.
+    private static func bind(_ member: HostedMember, logger: Logger, quiet: Bool) async throws -> [any Channel] {
+        var channels: [any Channel] = []
+        let bmc = member.bmc
+        for address in member.plan.listen {
+            var bootstrap = DatagramBootstrap(group: member.loop)
+                .channelOption(.socketOption(.so_reuseaddr), value: 1)
+                .channelOption(.datagramVectorReadMessageCount, value: 8)
+                // One recvmmsg per wake-up (up to 8 datagrams): reading on until EAGAIN
+                // costs a second system call for every request of a ping-pong client.
+                .channelOption(.maxMessagesPerRead, value: 1)
+            if address.host.contains(":") {
+                // So that [::]:623 and 0.0.0.0:623 can both be bound.
+                bootstrap = bootstrap.channelOption(
+                    ChannelOptions.Types.SocketOption(level: .ipv6, name: .ipv6_v6only), value: 1)
+            }
+            let channel = try await bootstrap.channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(DatagramHandler(bmc: bmc.value, logger: bmc.value.logger))
+                }
+            }.bind(host: address.host, port: address.port).get()
+            channels.append(channel)
+            if !quiet { logger.notice("listening on \(channel.localAddress.map(\.hostAndPort) ?? address.description)") }
+        }
+        return channels
+    }
+
+    /// Each loop's periodic work, for all its members at once: the BMCs' ticks every second,
+    /// their status files every two.
+    private static func startHousekeeping(_ members: [HostedMember], loops: [any EventLoop], sender: PETSender,
+                                          logger: Logger) async throws {
+        for loop in loops {
+            let own = members.filter { $0.loop === loop }
+            guard !own.isEmpty else { continue }
+            // A fleet's thousand members do not each log their counters; their status files say it.
+            var reporterLogger = logger
+            if members.count > 1 { reporterLogger.logLevel = max(logger.logLevel, .warning) }
+            let quietLogger = reporterLogger
+            let reporters = try await loop.submit {
+                NIOLoopBound(try own.map { member in
+                    StatusReporter(store: try StateStore(directory: member.plan.configuration.stateDirectory), logger: quietLogger)
+                }, eventLoop: loop)
+            }.get()
+            loop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
+                let now = NIODeadline.now()
+                for member in own { member.bmc.value.tick(now: now) }
+            }
+            loop.scheduleRepeatedTask(initialDelay: .seconds(2), delay: .seconds(2)) { _ in
+                for (index, member) in own.enumerated() {
+                    reporters.value[index].report(DaemonStatus(bmc: member.bmc.value, sender: sender, member: member.plan.number))
+                }
+            }
+        }
+    }
+
+    func stop() async {
+        try? await pollerGroup.shutdownGracefully()
+        for member in members {
+            for channel in member.channels { try? await channel.close() }
+        }
+        // Events the pollers logged last go to disk before the writer stops.
+        for member in members {
+            let loop = member.loop
+            try? await loop.flatSubmit { [bmc = member.bmc] in
+                let promise = loop.makePromise(of: Void.self)
+                bmc.value.sel.whenDurable { _ in promise.succeed() }
+                return promise.futureResult
+            }.get()
+        }
+        try? await diskWriter.shutdownGracefully()
+        sender.stop()
+        try? await loops.shutdownGracefully()
+    }
+}
