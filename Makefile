@@ -6,7 +6,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RUN_PACKAGES := libsnmp-dev
 TEST_PACKAGES := libsnmp-dev ipmitool freeipmi-tools snmptrapd snmp smitools
 
-.PHONY: run test build bench bench-fleet deps-run deps-test clean
+.PHONY: run test build bench bench-fleet demo deps-run deps-test clean
 
 run: deps-run build
 	.build/debug/ipmigod --simulate --state-dir .state/simulate
@@ -30,6 +30,12 @@ bench-fleet: deps-run
 	$(SWIFT) build -c release --product ipmigod
 	$(SWIFT) build -c release --product ipmigod-bench
 	.build/release/ipmigod-bench --daemon .build/release/ipmigod --fleet $${FLEET:-1000}
+
+# A simulated switch runs a fault scenario (SCENARIO=psu-failure by default) while snmptrapd,
+# with IPMIGOD-PET-MIB and ipmi-pet, prints its alerts live; see README "Simulate mode".
+demo: deps-test build
+	@scripts/fetch-ietf-mibs
+	@scripts/demo
 
 deps-run:
 	@scripts/install-packages $(RUN_PACKAGES)

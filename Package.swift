@@ -54,7 +54,14 @@ let package = Package(
             ],
             path: "Sources/Daemon",
             // The simulate-mode config; conf/ipmigod-simulate.yaml links to it.
-            resources: [.embedInCode("Resources/ipmigod-simulate.yaml")]
+            exclude: ["Resources/scenarios/README.md"],
+            resources: [.embedInCode("Resources/ipmigod-simulate.yaml"),
+                        // conf/scenarios links to these; EmbeddedScenarios lists them.
+                        .embedInCode("Resources/scenarios/overheat.yaml"),
+                        .embedInCode("Resources/scenarios/psu-failure.yaml"),
+                        .embedInCode("Resources/scenarios/fan-failure.yaml"),
+                        .embedInCode("Resources/scenarios/brownout.yaml"),
+                        .embedInCode("Resources/scenarios/flapping.yaml")]
         ),
         .executableTarget(
             name: "ipmigod-bench",

@@ -213,7 +213,7 @@ final class FleetDaemon {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("ipmigod-bench-fleet-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let simulate = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Sources/Daemon/Resources/ipmigod-simulate.yaml")
+            .deletingLastPathComponent().appendingPathComponent("conf/ipmigod-simulate.yaml")
         let config = try String(contentsOf: simulate, encoding: .utf8)
             .replacingOccurrences(of: "port: 1162", with: "port: \(trapPort)")
         let path = directory.appendingPathComponent("ipmigod.yaml")

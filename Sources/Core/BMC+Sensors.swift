@@ -14,6 +14,7 @@ extension BMC {
             let raw = sample.value.map { sensors[index].definition.linearization.raw($0) }
             log(sensors[index].update(raw: raw), from: index)
         }
+        samplePower(after: samples)
     }
 
     /// Puts the enabled events of a sensor into the SEL, runs them through PEF, and hands the
@@ -30,7 +31,8 @@ extension BMC {
     public func logEvent(_ event: PlatformEvent, source: String) {
         var recordID: UInt16?
         do {
-            recordID = try sel.add(event)
+            // System Event Logging off (Set BMC Global Enables): PEF still sees the event.
+            if settings.globalEnables.systemEventLogging { recordID = try sel.add(event) }
         } catch .outOfSpace {
             // A full SEL that keeps its old entries: the overflow flag says so; the event still goes on.
             drops.note("SEL full", detail: "event of \(source) not logged", logger: logger, now: .now())

@@ -35,6 +35,13 @@ public final class BMC {
     /// Re-executes the daemon (Cold Reset), called on the BMC's loop once the answer is out;
     /// nil refuses Cold Reset (0xD5).
     public var onColdReset: (@Sendable () -> Void)?
+    /// Non-volatile settings of the App, Transport and DCMI commands (global enables, system
+    /// info, SOL, K_G, DCMI identifier), each saved through `saveThenApply`.
+    public internal(set) var settings: BMCSettings
+    /// Where this controller's own events would go (Set/Get Event Receiver); volatile.
+    public internal(set) var eventReceiver = EventReceiver()
+    /// The power supplies' input power, for DCMI's Get Power Reading.
+    public internal(set) var powerStatistics = PowerStatistics()
     public var logger: Logger
     public internal(set) var drops = RateLimitedLog()
 
@@ -50,6 +57,7 @@ public final class BMC {
         self.configuration = configuration
         self.logger = logger
         store = try StateStore(directory: configuration.stateDirectory)
+        settings = try BMCSettings(store: store)
         users = try store.load(UserTable.self, from: BMC.usersFile) ?? UserTable(configured: configuration.users)
         channelAccess = try store.load(ChannelAccessState.self, from: BMC.channelFile)
             ?? ChannelAccessState(privilegeLimit: configuration.channel.privilegeLimit)
@@ -71,6 +79,7 @@ public final class BMC {
             (.sensorEvent, SensorEventCommands.table),
             (.storage, StorageCommands.table),
             (.transport, TransportCommands.table),
+            (.groupExtension, DCMICommands.table),
         ])
         scratch.reserveCapacity(256)
         // PEF alerts only destinations that are set up on this channel.

@@ -9,7 +9,7 @@ struct IPMIGod: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ipmigod",
         abstract: "A BMC daemon for white-box network switches: IPMI over LAN, and alerts pushed as SNMP traps.",
-        subcommands: [Serve.self, CheckConfig.self, Status.self],
+        subcommands: [Serve.self, CheckConfig.self, Status.self, Sim.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -36,6 +36,9 @@ struct Serve: AsyncParsableCommand {
 
     @Option(name: .long, help: "Run N switches in this process, simulated ones with --simulate (member k, from 0, on the listen port + k; state under STATE/members/k).")
     var fleet: Int?
+
+    @Option(name: .long, help: "With --fleet: start member k's startup scenarios k × SECONDS after member 0's.")
+    var fleetStagger: Double?
 
     @Option(name: .long, help: "With --fleet: one address per member, FIRST-LAST (member k on the k-th, port 623 or --listen's, its traps sent from it).")
     var fleetAddresses: String?
@@ -106,8 +109,8 @@ struct Serve: AsyncParsableCommand {
         let coldReset = ColdReset(signals: signals)
         let server: BMCHost
         do {
-            server = try await BMCHost.start(members: memberPlans(configuration), stateDirectory: configuration.bmc.stateDirectory,
-                                             logger: logger, onColdReset: coldReset.request)
+            server = try await BMCHost.start(members: memberPlans(configuration), configuration: configuration,
+                                             stagger: fleetStagger ?? 0, logger: logger, onColdReset: coldReset.request)
         } catch {
             logger.critical("cannot start: \(error)")
             throw ExitCode(71) // EX_OSERR

@@ -2,7 +2,7 @@ import NIOCore
 
 /// The App network function (netfn 0x06): device identity, sessions, channels and users.
 public enum AppCommands {
-    public static let table: [CommandSpec] = [
+    public static let table: [CommandSpec] = settingsCommands + payloadCommands + [
         CommandSpec(0x01, "Get Device ID", .user, getDeviceID),
         CommandSpec(0x02, "Cold Reset", .administrator, coldReset),
         CommandSpec(0x03, "Warm Reset", .administrator, warmReset),
@@ -69,7 +69,8 @@ public enum AppCommands {
             nullUserNames: bmc.users.slots.contains { $0.name.isEmpty && $0.canLogIn && !$0.password.isEmpty },
             anonymousLogin: bmc.users.slots.contains { $0.name.isEmpty && $0.canLogIn && $0.password.isEmpty },
             supportsIPMI15: !bmc.configuration.channel.legacyAuthTypes.values.allSatisfy(\.isEmpty),
-            supportsIPMI20: !bmc.configuration.channel.cipherSuites.isEmpty)
+            supportsIPMI20: !bmc.configuration.channel.cipherSuites.isEmpty,
+            kgIsSet: bmc.settings.securityKeys.kg != nil)
     }
 
     static func getSessionChallenge(

@@ -62,6 +62,8 @@ public struct GetChannelAuthCapabilitiesResponse: CommandResponse {
     public var anonymousLogin: Bool
     public var supportsIPMI15: Bool
     public var supportsIPMI20: Bool
+    /// K_G set to a non-zero value: the console needs it to log in (bit 5 of byte 3).
+    public var kgIsSet = false
 
     public func write(to buffer: inout ByteBuffer) {
         buffer.writeInteger(channel)
@@ -72,7 +74,8 @@ public struct GetChannelAuthCapabilitiesResponse: CommandResponse {
         if nonNullUserNames { flags |= 0x04 }
         if nullUserNames { flags |= 0x02 }
         if anonymousLogin { flags |= 0x01 }
-        buffer.writeInteger(flags) // bit 5 clear: K_G is the default (all zero)
+        if kgIsSet { flags |= 0x20 }
+        buffer.writeInteger(flags)
         var extended: UInt8 = 0
         if includesIPMI20Data {
             if supportsIPMI20 { extended |= 0x02 }
@@ -162,8 +165,8 @@ public struct GetSessionInfoRequest: CommandRequest {
     public init(from reader: inout RequestReader) throws(CompletionCode) {
         switch try reader.byte() {
         case 0x00: selector = .current
-        case 0xFF: selector = .handle(try reader.byte())
-        case 0xFE: selector = .sessionID(try reader.uint32())
+        case 0xFE: selector = .handle(try reader.byte())
+        case 0xFF: selector = .sessionID(try reader.uint32())
         case let index: selector = .index(index)
         }
         try reader.end()

@@ -66,6 +66,10 @@ public struct RequestContext {
     public var remote: RemoteConsole
     /// The LUN the request was sent to: 0, or 1 to 3 for sensors on other LUNs.
     public var lun: UInt8 = 0
+    /// Who sent it: the requester's slave address or software ID (rqSA) and LUN, as a
+    /// Platform Event Message's generator ID names them.
+    public var requesterAddress: UInt8 = 0x81
+    public var requesterLUN: UInt8 = 0
     /// Set only while Activate Session is being handled: the challenge it answers.
     public var challenge: PendingChallenge?
     public var now: NIODeadline
@@ -121,6 +125,8 @@ public struct CommandDispatcher: Sendable {
             }
             var context = context
             context.lun = request.responderLUN
+            context.requesterAddress = request.requesterAddress
+            context.requesterLUN = request.requesterLUN
             var reader = RequestReader(request.data)
             do throws(CompletionCode) {
                 try spec.handler(bmc, &reader, context, &body)

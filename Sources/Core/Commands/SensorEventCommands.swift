@@ -3,7 +3,7 @@ import NIOCore
 /// The Sensor/Event network function (netfn 0x04): sensor readings, thresholds, hysteresis,
 /// event enables and the device SDR.
 public enum SensorEventCommands {
-    public static let table: [CommandSpec] = pefCommands + [
+    public static let table: [CommandSpec] = pefCommands + eventCommands + [
         CommandSpec(0x20, "Get Device SDR Info", .user, getDeviceSDRInfo),
         CommandSpec(0x21, "Get Device SDR", .user, getDeviceSDR),
         CommandSpec(0x22, "Reserve Device SDR Repository", .user, reserveDeviceSDR),

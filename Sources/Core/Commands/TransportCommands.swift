@@ -1,7 +1,7 @@
 /// The Transport network function (netfn 0x0C): LAN configuration parameters, alert
 /// destinations included. Privileges as IPMI 2.0 appendix G.
 public enum TransportCommands {
-    public static let table: [CommandSpec] = [
+    public static let table: [CommandSpec] = solCommands + [
         CommandSpec(0x01, "Set LAN Configuration Parameters", .administrator, setLANParameter),
         CommandSpec(0x02, "Get LAN Configuration Parameters", .operator, getLANParameter),
     ]
@@ -12,9 +12,14 @@ public enum TransportCommands {
     static func setLANParameter(_ bmc: BMC, _ request: SetLANParameterRequest, _: RequestContext) throws(CompletionCode) -> EmptyResponse {
         _ = try bmc.resolveLANChannel(request.channel)
         guard let parameter = request.parameter else { throw parameterNotSupported }
-        try bmc.lan.set(parameter, data: request.data) { values throws(CompletionCode) in
+        var data = request.data
+        if parameter == .cipherSuitePrivileges {
+            data = try bmc.configuration.channel.validatedCipherSuitePrivileges(data)
+        }
+        try bmc.lan.set(parameter, data: data) { values throws(CompletionCode) in
             try bmc.persist(values, as: LANParameters.stateFile)
         }
+        if parameter == .cipherSuitePrivileges { bmc.capSessionsToCipherSuitePrivileges() }
         return EmptyResponse()
     }
 

@@ -18,6 +18,8 @@ public struct RMCPPlusConsole {
     public let password: [UInt8]
     public let role: UInt8
     public let consoleSessionID: UInt32
+    /// The BMC key K_G the console logs in with; nil for none (K_G = K_UID).
+    public var bmcKey: [UInt8]?
     public private(set) var managedSessionID: UInt32 = 0
     public private(set) var protection: PacketProtection?
     private var consoleRandom: [UInt8] = []
@@ -88,7 +90,7 @@ public struct RMCPPlusConsole {
         let payload = try Self.setupPayload(datagram, .rakp4)
         guard let message = RAKPMessage4.parse(payload), let exchange else { throw .malformed }
         guard message.status == .ok else { throw .refused(message.status) }
-        let sik = exchange.sessionIntegrityKey(bmcKey: password)
+        let sik = exchange.sessionIntegrityKey(bmcKey: bmcKey ?? password)
         guard constantTimeEquals(exchange.rakp4IntegrityCheckValue(sessionIntegrityKey: sik), message.integrityCheckValue) else {
             throw .badIntegrityCheckValue
         }

@@ -122,7 +122,8 @@ extension BMC {
               let policy = configuration.channel.policy(forSuite: suite.id)
         else { return answer(.noCipherSuiteMatch) }
         guard request.consoleSessionID != 0 else { return answer(.invalidSessionID) }
-        let ceiling = min(policy.maximumPrivilege, channelAccess.volatile.privilegeLimit)
+        let suiteMaximum = lan.maximumPrivilege(for: policy)
+        let ceiling = min(suiteMaximum, channelAccess.volatile.privilegeLimit)
         let requested = request.requestedPrivilege
         guard requested <= PrivilegeLevel.oem.rawValue else { return answer(.invalidRole) }
         if let level = PrivilegeLevel(rawValue: requested), requested != 0, level > ceiling {
@@ -135,7 +136,7 @@ extension BMC {
 
         let handshake = PendingHandshake(
             managedSessionID: sessions.newSessionID(), consoleSessionID: request.consoleSessionID, suite: suite,
-            suiteMaximumPrivilege: policy.maximumPrivilege, requestedPrivilege: requested, remote: remote, created: now)
+            suiteMaximumPrivilege: suiteMaximum, requestedPrivilege: requested, remote: remote, created: now)
         sessions.handshakes[handshake.managedSessionID] = handshake
         return answer(.ok, handshake, privilege: requested == 0 ? ceiling : PrivilegeLevel(rawValue: requested)!)
     }
@@ -220,7 +221,7 @@ extension BMC {
         guard constantTimeEquals(message.keyExchangeAuthCode, exchange.rakp3AuthCode(userKey: user.key)) else {
             return answer(.invalidIntegrityCheckValue)
         }
-        let sik = exchange.sessionIntegrityKey(bmcKey: user.key)
+        let sik = exchange.sessionIntegrityKey(bmcKey: settings.securityKeys.sessionKeyBase(userKey: user.key))
         let protection = PacketProtection(suite: handshake.suite, sessionIntegrityKey: sik, password: user.key)
         guard let session = sessions.activate(
             id: handshake.managedSessionID,

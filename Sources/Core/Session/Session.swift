@@ -27,8 +27,8 @@ public final class Session {
     public let kind: Kind
     public let userID: UInt8
     public let remote: RemoteConsole
-    /// The ceiling set when the session was opened.
-    public let maximumPrivilege: PrivilegeLevel
+    /// The ceiling set when the session was opened; lowered if its cipher suite's is (LAN parameter 24).
+    public internal(set) var maximumPrivilege: PrivilegeLevel
     public var privilege: PrivilegeLevel
     public var inbound: SequenceWindow
     public var outboundSequence: UInt32

@@ -18,6 +18,7 @@ struct ConfigSchema {
         let fru = try readFRU(root.child("fru"))
         let lan = try readLAN(root.child("lan"))
         let pef = try readPEF(root.child("pef"))
+        let simulation = try readSimulation(root.child("simulate"), sensors: sensors)
         try root.rejectUnknownKeys()
         var bmc = BMCConfiguration(device: device, channel: channel, users: users, limits: limits,
                                    stateDirectory: stateDirectory)
@@ -28,6 +29,7 @@ struct ConfigSchema {
         bmc.pef = pef
         var configuration = DaemonConfiguration(listen: listen, bmc: bmc, generatesSystemGUID: generatesGUID)
         configuration.warnings = try ConfigWarnings(root: root).all()
+        configuration.simulation = simulation
         return configuration
     }
 

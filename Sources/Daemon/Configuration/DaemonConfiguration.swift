@@ -41,6 +41,8 @@ struct DaemonConfiguration: Sendable {
     /// Weak settings the config is allowed (cipher suite 0, authentication type none, the
     /// null user): reported by check-config and logged at start, never refused.
     var warnings: [ConfigError] = []
+    /// Scenarios known and started with the daemon (the `simulate:` section).
+    var simulation = SimulationConfiguration()
 
     /// Reads and validates a config file; nothing is half-applied on error.
     static func load(path: String) throws(ConfigError) -> DaemonConfiguration {

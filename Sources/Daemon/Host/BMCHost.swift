@@ -18,11 +18,14 @@ final class BMCHost: Sendable {
     private let sender: PETSender
     /// The SELs' fdatasyncs, off the event loops.
     private let diskWriter: NIOThreadPool
+    /// STATE/control.sock: `ipmigod sim ...` for every member.
+    private let control: ControlServer
     let members: [HostedMember]
     let boundAddresses: [SocketAddress]
 
     private init(loops: MultiThreadedEventLoopGroup, pollerGroup: MultiThreadedEventLoopGroup, sender: PETSender,
-                 diskWriter: NIOThreadPool, members: [HostedMember]) {
+                 diskWriter: NIOThreadPool, control: ControlServer, members: [HostedMember]) {
+        self.control = control
         self.loops = loops
         self.pollerGroup = pollerGroup
         self.sender = sender
@@ -32,10 +35,13 @@ final class BMCHost: Sendable {
     }
 
     /// Starts every member: its BMC on its loop, its alerting, its sockets, its pollers.
-    /// - Parameter stateDirectory: the host's own (net-snmp's directory); a single switch's
-    ///   is its member's.
-    static func start(members plans: [MemberPlan], stateDirectory: String, logger: Logger,
-                      onColdReset: (@Sendable () -> Void)? = nil) async throws -> BMCHost {
+    /// - Parameters:
+    ///   - configuration: the daemon's; its state directory is the host's own (net-snmp's
+    ///     files, the control socket), a single switch's its member's too.
+    ///   - stagger: a fleet's scenario start offset per member, in seconds.
+    static func start(members plans: [MemberPlan], configuration: DaemonConfiguration, stagger: Double = 0,
+                      logger: Logger, onColdReset: (@Sendable () -> Void)? = nil) async throws -> BMCHost {
+        let stateDirectory = configuration.bmc.stateDirectory
         precondition(!plans.isEmpty, "a host runs at least one BMC")
         let fleet = plans.count > 1
         // One loop per core at most: a loop serves many BMCs, a BMC only ever one loop.
@@ -46,6 +52,7 @@ final class BMCHost: Sendable {
         let diskWriter = NIOThreadPool(numberOfThreads: fleet ? 4 : 1)
         diskWriter.start()
         var startedSender: PETSender?
+        var startedControl: ControlServer?
         do {
             var members: [HostedMember] = []
             var sources: [PETSender.Source] = []
@@ -83,6 +90,12 @@ final class BMCHost: Sendable {
                     try await InterfaceWatcher.start(interface: name, loop: pollerGroup.next(), bmc: member.bmc, logger: logger)
                 }
             }
+            // Simulate mode's overlays and the control socket live on the poller's loop; a socket
+            // that cannot be made stops the start before any request is answered.
+            let pollerLoop = pollerGroup.next()
+            let (simulations, control) = try await SimulationControl.start(
+                configuration: configuration, members: plans, stagger: stagger, loop: pollerLoop, logger: logger)
+            startedControl = control
             for index in members.indices {
                 members[index].channels = try await Self.bind(members[index], logger: logger, quiet: fleet)
             }
@@ -92,12 +105,14 @@ final class BMCHost: Sendable {
                                          "last": "\(members.last?.channels.first?.localAddress.map(\.hostAndPort) ?? "?")"])
             }
             try await Self.startHousekeeping(members, loops: loopList, sender: sender, logger: logger)
-            for member in members {
-                SensorPoller.start(sensors: member.plan.configuration.sensors, loop: pollerGroup.next(), bmc: member.bmc,
-                                   logger: logger)
+            for (member, simulation) in zip(members, simulations) {
+                SensorPoller.start(sensors: member.plan.configuration.sensors, loop: pollerLoop, bmc: member.bmc,
+                                   simulation: simulation, logger: logger)
             }
-            return BMCHost(loops: loops, pollerGroup: pollerGroup, sender: sender, diskWriter: diskWriter, members: members)
+            return BMCHost(loops: loops, pollerGroup: pollerGroup, sender: sender, diskWriter: diskWriter, control: control,
+                           members: members)
         } catch {
+            await startedControl?.stop()
             startedSender?.stop()
             try? await diskWriter.shutdownGracefully()
             try? await pollerGroup.shutdownGracefully()
@@ -185,6 +200,7 @@ final class BMCHost: Sendable {
     }
 
     func stop() async {
+        await control.stop()
         try? await pollerGroup.shutdownGracefully()
         for member in members {
             for channel in member.channels { try? await channel.close() }

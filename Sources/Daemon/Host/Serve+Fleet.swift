@@ -10,8 +10,11 @@ extension Serve {
 
     func validateFleet() throws {
         guard let fleet else {
-            if fleetAddresses != nil { throw ValidationError("--fleet-addresses needs --fleet N") }
+            if fleetAddresses != nil || fleetStagger != nil { throw ValidationError("--fleet-addresses and --fleet-stagger need --fleet N") }
             return
+        }
+        if let fleetStagger, !(0...3600).contains(fleetStagger) {
+            throw ValidationError("--fleet-stagger \(fleetStagger): expected 0 to 3600 seconds")
         }
         guard (1...Self.maximumFleet).contains(fleet) else {
             throw ValidationError("--fleet \(fleet): expected 1 to \(Self.maximumFleet) switches")

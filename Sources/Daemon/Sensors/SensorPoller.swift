@@ -17,10 +17,14 @@ final class SensorPoller {
     private var groups: [Group]
     private var failures = RateLimitedLog(burst: 3, interval: .seconds(300))
     private let started = NIODeadline.now()
+    /// Simulate mode's overrides (hand-set values, failures, scenarios), on this loop too.
+    private let simulation: SimulatedSwitch?
 
     /// Runs on `loop` (not the BMC's): file reads block, so they stay off the request path.
-    init(sensors: [SensorDefinition], loop: any EventLoop, bmc: NIOLoopBound<BMC>, logger: Logger) {
+    init(sensors: [SensorDefinition], loop: any EventLoop, bmc: NIOLoopBound<BMC>, simulation: SimulatedSwitch? = nil,
+         logger: Logger) {
         self.loop = loop
+        self.simulation = simulation
         self.bmc = bmc
         self.logger = logger
         var groups: [Double: Group] = [:]
@@ -33,10 +37,12 @@ final class SensorPoller {
     }
 
     /// Starts polling; each group is read at once, then every `interval`.
-    static func start(sensors: [SensorDefinition], loop: any EventLoop, bmc: NIOLoopBound<BMC>, logger: Logger) {
+    static func start(sensors: [SensorDefinition], loop: any EventLoop, bmc: NIOLoopBound<BMC>,
+                      simulation: NIOLoopBound<SimulatedSwitch>? = nil, logger: Logger) {
         loop.execute {
             // The poller lives on its loop alone.
-            let poller = NIOLoopBound(SensorPoller(sensors: sensors, loop: loop, bmc: bmc, logger: logger), eventLoop: loop)
+            let poller = NIOLoopBound(SensorPoller(sensors: sensors, loop: loop, bmc: bmc, simulation: simulation?.value,
+                                                   logger: logger), eventLoop: loop)
             for index in poller.value.groups.indices {
                 let delay = TimeAmount.nanoseconds(Int64(poller.value.groups[index].interval * 1e9))
                 loop.scheduleRepeatedTask(initialDelay: .zero, delay: delay) { _ in poller.value.poll(group: index) }
@@ -49,16 +55,25 @@ final class SensorPoller {
         let elapsed = Double((now - started).nanoseconds) / 1e9
         var samples: [SensorSample] = []
         samples.reserveCapacity(groups[index].sensors.count)
+        let seconds = SimulatedSwitch.seconds(now)
+        simulation?.expire(at: seconds)
         for position in groups[index].sensors.indices {
-            let result = groups[index].sensors[position].reader.read(elapsed: elapsed)
-            switch result {
-            case .success(let value):
-                samples.append(SensorSample(sensor: groups[index].sensors[position].index, value: value))
-            case .failure(let error):
-                let name = groups[index].sensors[position].name
-                failures.note("sensor \(name) unreadable", detail: error.description, logger: logger, now: now)
-                samples.append(SensorSample(sensor: groups[index].sensors[position].index, value: nil))
+            let sensor = groups[index].sensors[position].index
+            var value: Double?
+            if let held = simulation?.reading(sensor: sensor, at: seconds) {
+                // A hand-set value, a failure or a scenario stands in for the source.
+                if case .value(let number) = held { value = number }
+            } else {
+                switch groups[index].sensors[position].reader.read(elapsed: elapsed) {
+                case .success(let number):
+                    value = number
+                case .failure(let error):
+                    let name = groups[index].sensors[position].name
+                    failures.note("sensor \(name) unreadable", detail: error.description, logger: logger, now: now)
+                }
             }
+            simulation?.note(sensor: sensor, value: value)
+            samples.append(SensorSample(sensor: sensor, value: value))
         }
         let bmc = self.bmc
         let batch = samples

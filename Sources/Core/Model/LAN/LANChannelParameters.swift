@@ -26,4 +26,19 @@ extension LANChannelConfiguration {
         }
         return [0] + stride(from: 0, to: 16, by: 2).map { nibbles[$0] | nibbles[$0 + 1] << 4 }
     }
+
+    /// Checks a Set of parameter 24 against the suites offered: each offered suite (IDs 0..15)
+    /// needs a privilege from callback (1) to OEM (5); the nibbles of suites not offered are
+    /// stored as 0 ("unused"), whatever was sent, so a read shows only what is enforced.
+    func validatedCipherSuitePrivileges(_ data: [UInt8]) throws(CompletionCode) -> [UInt8] {
+        guard data.count == 9 else { throw .requestDataLengthInvalid }
+        var nibbles = [UInt8](repeating: 0, count: 16)
+        for suite in cipherSuites where suite.id < 16 {
+            let byte = data[1 + Int(suite.id) / 2]
+            let level = suite.id % 2 == 0 ? byte & 0x0F : byte >> 4
+            guard (PrivilegeLevel.callback.rawValue...PrivilegeLevel.oem.rawValue).contains(level) else { throw .invalidDataField }
+            nibbles[Int(suite.id)] = level
+        }
+        return [0] + stride(from: 0, to: 16, by: 2).map { nibbles[$0] | nibbles[$0 + 1] << 4 }
+    }
 }

@@ -1,5 +1,6 @@
 /// The LAN configuration parameters ipmigod implements (IPMI 2.0 table 23-4), with the
-/// length of each one's data. Parameters 8 and 9 (RMCP ports) and past 26 are not supported.
+/// length of each one's data. Parameters 8 and 9 (RMCP ports), 27 to 49, 52 to 54, 56 to 63
+/// and past 72 are not supported; 50, 51, 55 and 64 to 72 say the channel is IPv4 only.
 public enum LANParameter: UInt8, Sendable, CaseIterable {
     case setInProgress = 0
     case authTypeSupport = 1
@@ -26,6 +27,18 @@ public enum LANParameter: UInt8, Sendable, CaseIterable {
     case cipherSuitePrivileges = 24
     case destinationVLAN = 25
     case badPasswordThreshold = 26
+    case ipVersionSupport = 50
+    case ipVersionEnables = 51
+    case ipv6Status = 55
+    case ipv6RouterControl = 64
+    case ipv6Router1Address = 65
+    case ipv6Router1MAC = 66
+    case ipv6Router1PrefixLength = 67
+    case ipv6Router1Prefix = 68
+    case ipv6Router2Address = 69
+    case ipv6Router2MAC = 70
+    case ipv6Router2PrefixLength = 71
+    case ipv6Router2Prefix = 72
 
     /// Revision of the parameter format: 1.1 (IPMI 2.0).
     public static let revision: UInt8 = 0x11
@@ -37,10 +50,21 @@ public enum LANParameter: UInt8, Sendable, CaseIterable {
         self == .destinationType || self == .destinationAddress || self == .destinationVLAN
     }
 
+    /// The IPv6 static router parameters (64 to 72): with no IPv6 they hold zeros, of this
+    /// length, and a Set may only write zeros back (routing off, no router).
+    public var ipv6RouterLength: Int? {
+        switch self {
+        case .ipv6RouterControl, .ipv6Router1PrefixLength, .ipv6Router2PrefixLength: 1
+        case .ipv6Router1MAC, .ipv6Router2MAC: 6
+        case .ipv6Router1Address, .ipv6Router1Prefix, .ipv6Router2Address, .ipv6Router2Prefix: 16
+        default: nil
+        }
+    }
+
     /// Parameters a client can only read: they describe what the channel implements.
     public var isReadOnly: Bool {
         switch self {
-        case .authTypeSupport, .destinationCount, .cipherSuiteCount, .cipherSuiteEntries, .cipherSuitePrivileges: true
+        case .authTypeSupport, .destinationCount, .cipherSuiteCount, .cipherSuiteEntries, .ipVersionSupport, .ipv6Status: true
         default: false
         }
     }
@@ -60,7 +84,7 @@ public enum LANParameter: UInt8, Sendable, CaseIterable {
     /// read-only parameters, whose length depends on the channel.
     public var settableLength: Int? {
         switch self {
-        case .setInProgress, .ipAddressSource, .arpControl, .gratuitousARPInterval, .vlanPriority: 1
+        case .setInProgress, .ipAddressSource, .arpControl, .gratuitousARPInterval, .vlanPriority, .ipVersionEnables: 1
         case .authTypeEnables: 5
         case .ipAddress, .subnetMask, .defaultGateway, .backupGateway: 4
         case .macAddress, .defaultGatewayMAC, .backupGatewayMAC, .badPasswordThreshold: 6
@@ -68,7 +92,10 @@ public enum LANParameter: UInt8, Sendable, CaseIterable {
         case .communityString: 18
         case .destinationAddress: 12
         case .vlanID: 2
-        case .authTypeSupport, .destinationCount, .cipherSuiteCount, .cipherSuiteEntries, .cipherSuitePrivileges: nil
+        case .cipherSuitePrivileges: 9
+        case .ipv6RouterControl, .ipv6Router1Address, .ipv6Router1MAC, .ipv6Router1PrefixLength, .ipv6Router1Prefix,
+             .ipv6Router2Address, .ipv6Router2MAC, .ipv6Router2PrefixLength, .ipv6Router2Prefix: ipv6RouterLength
+        case .authTypeSupport, .destinationCount, .cipherSuiteCount, .cipherSuiteEntries, .ipVersionSupport, .ipv6Status: nil
         }
     }
 }

@@ -19,6 +19,7 @@ extension LANConfiguration {
             LANParameterKey(.vlanID): vlanID.map { [UInt8(truncatingIfNeeded: $0), 0x80 | UInt8($0 >> 8 & 0x0F)] } ?? [0, 0],
             LANParameterKey(.vlanPriority): [vlanPriority & 0x07],
             LANParameterKey(.badPasswordThreshold): [0, 0, 0, 0, 0, 0],
+            LANParameterKey(.ipVersionEnables): [0x00], // IPv4 only
         ]
         for selector in 0...LANParameter.highestDestination {
             let destination = destinations.first { $0.selector == selector }

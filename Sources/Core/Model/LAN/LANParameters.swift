@@ -83,6 +83,15 @@ public final class LANParameters {
         return destination.isSet ? destination : nil
     }
 
+    /// The highest privilege a session under a cipher suite may have: parameter 24 as a client
+    /// set it, else the config's policy for the suite.
+    public func maximumPrivilege(for policy: CipherSuitePolicy) -> PrivilegeLevel {
+        guard policy.id < 16, let data = value(.cipherSuitePrivileges), data.count == 9 else { return policy.maximumPrivilege }
+        let byte = data[1 + Int(policy.id) / 2]
+        let nibble = policy.id % 2 == 0 ? byte & 0x0F : byte >> 4
+        return PrivilegeLevel(rawValue: nibble) ?? policy.maximumPrivilege
+    }
+
     // MARK: Get and Set
 
     /// A parameter's data as Get LAN Configuration Parameters answers it (after the revision).
@@ -94,8 +103,11 @@ public final class LANParameters {
         case .destinationCount: return [LANParameter.highestDestination]
         case .cipherSuiteCount: return [UInt8(channel.cipherSuites.prefix(16).count)]
         case .cipherSuiteEntries: return channel.cipherSuiteEntries
-        case .cipherSuitePrivileges: return channel.cipherSuitePrivileges
-        default: break
+        case .cipherSuitePrivileges: return value(.cipherSuitePrivileges) ?? channel.cipherSuitePrivileges
+        case .ipVersionSupport: return [0x00] // no IPv6 addressing, no IPv6 alerting
+        case .ipv6Status: return [0x00, 0x00, 0x00] // no static or dynamic IPv6 addresses, no DHCPv6, no SLAAC
+        default:
+            if let length = parameter.ipv6RouterLength { return [UInt8](repeating: 0, count: length) }
         }
         guard parameter.isPerDestination else { return value(parameter) ?? [] }
         guard selector <= LANParameter.highestDestination, let data = value(parameter, selector: selector) else {
@@ -112,6 +124,11 @@ public final class LANParameters {
         if parameter == .setInProgress {
             guard data.count == 1 else { throw .requestDataLengthInvalid }
             return try setLock(data[0] & 0x03)
+        }
+        if parameter.ipv6RouterLength != nil {
+            guard data.count == length else { throw .requestDataLengthInvalid }
+            guard data.allSatisfy({ $0 == 0 }) else { throw .invalidDataField } // IPv4 only
+            return
         }
         var key = LANParameterKey(parameter)
         var data = data
@@ -159,6 +176,17 @@ public final class LANParameters {
             guard data[0] & 0xF0 == 0 else { throw .invalidDataField } // only IPv4 + MAC addresses
         case .ipAddressSource:
             guard data[0] & 0x0F <= LANConfiguration.AddressSource.other.rawValue else { throw .invalidDataField }
+        case .vlanID:
+            // Bit 7 of the second byte enables tagging; IDs 0 and 4095 are reserved (802.1Q).
+            let id = UInt16(data[0]) | UInt16(data[1] & 0x0F) << 8
+            guard data[1] & 0x70 == 0, data[1] & 0x80 == 0 || (1...4094).contains(id) else { throw .invalidDataField }
+        case .vlanPriority:
+            guard data[0] & 0xF8 == 0 else { throw .invalidDataField }
+        case .destinationVLAN:
+            // Address format 0 (no tag) or 1 (802.1q tag); the tag's priority and CFI bits are free.
+            guard data[0] >> 4 <= 1, data[0] & 0x0F == 0 else { throw .invalidDataField }
+        case .ipVersionEnables:
+            guard data[0] == 0 else { throw .invalidDataField } // IPv4 only
         default:
             break
         }
