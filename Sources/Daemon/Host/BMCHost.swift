@@ -44,6 +44,7 @@ final class BMCHost: Sendable {
         let stateDirectory = configuration.bmc.stateDirectory
         precondition(!plans.isEmpty, "a host runs at least one BMC")
         let fleet = plans.count > 1
+        if fleet { FileLimit.raise(toAtLeast: plans.count * FileLimit.perMember + FileLimit.spare, logger: logger) }
         // One loop per core at most: a loop serves many BMCs, a BMC only ever one loop.
         let loops = MultiThreadedEventLoopGroup(numberOfThreads: min(System.coreCount, plans.count))
         let loopList = Array(loops.makeIterator())
@@ -74,7 +75,7 @@ final class BMCHost: Sendable {
             var senderConfiguration = PETSender.Configuration(
                 agentAddress: first.agentAddress, stateDirectory: snmpDirectory, engineID: first.engineID,
                 engineBoots: first.engineBoots)
-            if fleet { senderConfiguration.members = sources }
+            senderConfiguration.members = sources
             let sender = PETSender(configuration: senderConfiguration, logger: logger)
             startedSender = sender
             for member in members {
@@ -105,10 +106,9 @@ final class BMCHost: Sendable {
                                          "last": "\(members.last?.channels.first?.localAddress.map(\.hostAndPort) ?? "?")"])
             }
             try await Self.startHousekeeping(members, loops: loopList, sender: sender, logger: logger)
-            for (member, simulation) in zip(members, simulations) {
-                SensorPoller.start(sensors: member.plan.configuration.sensors, loop: pollerLoop, bmc: member.bmc,
-                                   simulation: simulation, logger: logger)
-            }
+            SensorPoller.start(members: zip(members, simulations).map { member, simulation in
+                SensorPoller.Member(sensors: member.plan.configuration.sensors, bmc: member.bmc, simulation: simulation)
+            }, loop: pollerLoop, logger: logger)
             return BMCHost(loops: loops, pollerGroup: pollerGroup, sender: sender, diskWriter: diskWriter, control: control,
                            members: members)
         } catch {
@@ -172,7 +172,7 @@ final class BMCHost: Sendable {
     }
 
     /// Each loop's periodic work, for all its members at once: the BMCs' ticks every second,
-    /// their status files every two.
+    /// their status files every two (ten in a fleet).
     private static func startHousekeeping(_ members: [HostedMember], loops: [any EventLoop], sender: PETSender,
                                           logger: Logger) async throws {
         for loop in loops {
@@ -191,7 +191,10 @@ final class BMCHost: Sendable {
                 let now = NIODeadline.now()
                 for member in own { member.bmc.value.tick(now: now) }
             }
-            loop.scheduleRepeatedTask(initialDelay: .seconds(2), delay: .seconds(2)) { _ in
+            // A fleet's status files are written less often: a thousand snapshots every 2 s cost more
+            // than the switches themselves.
+            let statusInterval: TimeAmount = members.count > 1 ? .seconds(10) : .seconds(2)
+            loop.scheduleRepeatedTask(initialDelay: .seconds(2), delay: statusInterval) { _ in
                 for (index, member) in own.enumerated() {
                     reporters.value[index].report(DaemonStatus(bmc: member.bmc.value, sender: sender, member: member.plan.number))
                 }
