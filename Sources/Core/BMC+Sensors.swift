@@ -11,7 +11,8 @@ extension BMC {
         for sample in samples {
             let index = sample.sensor
             guard sensors.indices.contains(index), !sensors[index].isOverridden else { continue }
-            let raw = sample.value.map { sensors[index].definition.linearization.raw($0) }
+            // A chassis without power has nothing to read.
+            let raw = sensorsPowered ? sample.value.map { sensors[index].definition.linearization.raw($0) } : nil
             log(sensors[index].update(raw: raw), from: index)
         }
         samplePower(after: samples)

@@ -53,8 +53,10 @@ extension BMC {
         if !settings.dontLog {
             logEvent(WatchdogSensor(among: configuration.sensors).event(for: occurrence), source: "watchdog")
         }
-        guard let action = occurrence.platformAction else { return }
-        perform(action, reason: occurrence.reason) { [logger] outcome in
+        guard let action = occurrence.platformAction, let control = ChassisControlAction(action) else { return }
+        // Through the chassis, so power state, the restart cause (watchdog) and the boot
+        // flags' clearing follow as for any other restart.
+        controlChassis(control, cause: .watchdog, channel: 0, reason: occurrence.reason) { [logger] outcome in
             if case .failed(let code) = outcome {
                 logger.warning("watchdog action failed", metadata: ["action": "\(action)", "completion_code": "\(code)"])
             }

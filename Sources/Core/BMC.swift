@@ -49,6 +49,18 @@ public final class BMC {
     let dispatcher: CommandDispatcher
     /// Reused for each LAN message before it is wrapped, so the request path does not allocate.
     var scratch = ByteBuffer()
+    /// Set by a deferring handler that returned without answering; the session path takes it.
+    var deferral: Deferral?
+    /// The answer of the request just handled, when it comes later; `handleDatagram` takes it.
+    var pendingAnswer: PendingAnswer?
+    /// Requests whose answers are still to come (retransmissions of them are dropped).
+    var inFlight: [InFlightRequest: InFlightAnswer] = [:]
+    /// Answers to deferred requests, kept a few seconds for a console whose retransmission
+    /// crossed the answer: it gets the same answer again, and the hook does not run twice.
+    var recentAnswers: [InFlightRequest: RecentAnswer] = [:]
+    /// The chassis now (power, identify, boot options) and what of it is non-volatile.
+    public internal(set) var chassis = ChassisState()
+    public internal(set) var chassisSettings: ChassisSettings
 
     static let usersFile = "users.json"
     static let channelFile = "channel.json"
@@ -74,7 +86,10 @@ public final class BMC {
         fru = try FRUInventory(configuration: configuration.fru, store: store)
         lan = try LANParameters(configuration: configuration.lan, store: store)
         pef = try PEFEngine(configuration: configuration.pef, store: store)
+        chassisSettings = try store.load(ChassisSettings.self, from: BMC.chassisFile)
+            ?? ChassisSettings(restorePolicy: configuration.chassis.restorePolicy)
         dispatcher = CommandDispatcher(tables: [
+            (.chassis, ChassisCommands.table),
             (.app, AppCommands.table),
             (.sensorEvent, SensorEventCommands.table),
             (.storage, StorageCommands.table),
@@ -86,6 +101,7 @@ public final class BMC {
         pef.destinationAvailable = { [unowned self] channel, selector in
             channel == self.configuration.channel.number && self.lan.destination(selector: selector) != nil
         }
+        pef.onPowerAction = { [unowned self] action, _ in self.performPEFPowerAction(action) }
     }
 
     /// What to do with the answer `handleDatagram` wrote.
@@ -93,9 +109,17 @@ public final class BMC {
         /// Nothing to send.
         case none
         case sendNow
-        /// The request changed the SEL: send the answer once that change is durable
-        /// (`sel.whenDurable`), and not at all if it could not be saved.
-        case sendWhenSELDurable
+        /// The answer comes later (`output` holds nothing to send): once a SEL change is
+        /// durable, or once a platform hook is done; never if that fails.
+        case later(PendingAnswer)
+
+        public static func == (lhs: Answer, rhs: Answer) -> Bool {
+            switch (lhs, rhs) {
+            case (.none, .none), (.sendNow, .sendNow): true
+            case (.later(let a), .later(let b)): a === b
+            default: false
+            }
+        }
     }
 
     /// Handles one datagram and writes the answer, if any, to `output`.
@@ -103,7 +127,16 @@ public final class BMC {
                                into output: inout ByteBuffer) -> Answer {
         let selChanges = sel.changeCount
         guard answer(datagram, from: remote, now: now, into: &output) else { return .none }
-        return sel.changeCount == selChanges || sel.isDurable ? .sendNow : .sendWhenSELDurable
+        if let pending = pendingAnswer {
+            pendingAnswer = nil
+            return .later(pending)
+        }
+        if sel.changeCount == selChanges || sel.isDurable { return .sendNow }
+        // The request changed the SEL: the answer goes once that is on disk, not at all if it cannot be saved.
+        let pending = PendingAnswer()
+        let packet = output
+        sel.whenDurable { saved in saved ? pending.deliver(packet) : pending.abandon() }
+        return .later(pending)
     }
 
     private func answer(_ datagram: ByteBuffer, from remote: RemoteConsole, now: NIODeadline,
@@ -182,11 +215,15 @@ public final class BMC {
                         completion: @escaping (PlatformActionOutcome) -> Void) {
         guard let platform, platform.supports(action) else {
             logger.warning("platform action refused: no hook configured", metadata: ["hook": "\(action.name)", "reason": "\(reason)"])
+            recordAction(action, reason: reason, outcome: .failed(CompletionCode(0xD5)))
             completion(.failed(CompletionCode(0xD5)))
             return
         }
         logger.notice("platform action", metadata: ["action": "\(action.name)", "reason": "\(reason)"])
-        let loopBound = UnsafeTransfer(completion)
+        let loopBound = UnsafeTransfer({ [unowned self] (outcome: PlatformActionOutcome) in
+            recordAction(action, reason: reason, outcome: outcome)
+            completion(outcome)
+        })
         platform.perform(action, reason: reason) { [timers] outcome in
             // Without a loop (unit tests) the platform is expected to answer synchronously.
             guard let timers else { return loopBound.value(outcome) }

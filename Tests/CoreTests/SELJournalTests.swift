@@ -128,9 +128,12 @@ final class SELJournalTests: XCTestCase {
 
         var output = ByteBuffer()
         let addEntry = try console.request(.storage, 0x44, [0, 0, 0xE5] + (3..<16).map { UInt8($0) })
-        XCTAssertEqual(bmc.bmc.handleDatagram(addEntry, from: bmc.remote, now: bmc.now, into: &output), .sendWhenSELDurable)
-        let response = try console.response(output)
-        XCTAssertEqual(response.completionCode, .ok)
+        guard case .later(let pending) = bmc.bmc.handleDatagram(addEntry, from: bmc.remote, now: bmc.now, into: &output) else {
+            return XCTFail("an Add SEL Entry is answered once durable")
+        }
+        var sent: [ByteBuffer] = []
+        pending.whenReady { sent.append($0) }
+        XCTAssertTrue(sent.isEmpty, "not before the disk has it")
 
         output.clear()
         let deviceID = try console.request(.app, 0x01)
@@ -143,5 +146,7 @@ final class SELJournalTests: XCTestCase {
         XCTAssertEqual(bmc.bmc.handleDatagram(selInfo, from: bmc.remote, now: bmc.now, into: &output), .sendNow)
         writer.finishNext()
         XCTAssertTrue(bmc.bmc.sel.isDurable)
+        XCTAssertEqual(sent.count, 1)
+        XCTAssertEqual(try console.response(sent[0]).completionCode, .ok)
     }
 }

@@ -97,6 +97,31 @@ public struct CommandSpec: Sendable {
             try handle(bmc, request, context).write(to: &output)
         }
     }
+
+    /// A command that may answer later (after a platform hook ran): its handler answers
+    /// through `reply`, before returning or later on the BMC's loop. Only these allocate.
+    public init<Request: CommandRequest, Response: CommandResponse>(
+        _ command: UInt8, _ name: String, _ privilege: PrivilegeLevel,
+        deferring handle: @escaping @Sendable (BMC, Request, RequestContext, Reply<Response>) throws(CompletionCode) -> Void
+    ) {
+        self.command = command
+        self.name = name
+        self.privilege = privilege
+        self.handler = { bmc, reader, context, output throws(CompletionCode) in
+            let request = try Request(from: &reader)
+            try bmc.checkDeferralCapacity(session: context.session)
+            let deferral = Deferral()
+            try handle(bmc, request, context, Reply(deferral: deferral))
+            if case .answered(let body) = deferral.state {
+                deferral.state = .finished
+                let code = body(&output)
+                if code != .ok { throw code }
+                return
+            }
+            deferral.state = .waiting
+            bmc.deferral = deferral
+        }
+    }
 }
 
 /// Every command the BMC answers, indexed by netfn and command.

@@ -25,7 +25,7 @@ public struct RMCPPlusConsole {
     private var consoleRandom: [UInt8] = []
     private var exchange: RAKPExchange?
     private var sequence: UInt32 = 0
-    private var requestSequence: UInt8 = 0
+    var requestSequence: UInt8 = 0
     private var messageTag: UInt8 = 0
 
     public init(suite: CipherSuite, userName: String, password: String, privilege: PrivilegeLevel = .administrator,

@@ -11,6 +11,7 @@ public struct BMCConfiguration: Sendable {
     public var fru: FRUConfiguration = FRUConfiguration()
     public var lan: LANConfiguration = LANConfiguration()
     public var pef: PEFConfiguration = PEFConfiguration()
+    public var chassis: ChassisConfiguration = ChassisConfiguration()
     /// The only directory the daemon writes to.
     public var stateDirectory: String
 

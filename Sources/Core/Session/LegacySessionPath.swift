@@ -19,9 +19,8 @@ extension BMC {
                 drop("bad authentication", "sessionless packet with auth type \(packet.authType)", from: remote, now: now)
                 return false
             }
-            respond(to: request, context: RequestContext(privilege: .none, session: nil, remote: remote, now: now))
-            IPMI15Packet.write(authType: .none, sequence: 0, sessionID: 0, authCode: nil, message: scratch, to: &output)
-            return true
+            return respond(to: request, context: RequestContext(privilege: .none, session: nil, remote: remote, now: now),
+                           wrapping: .sessionless15, into: &output)
         }
 
         if let session = sessions.session(id: packet.sessionID), case .legacy(let authType) = session.kind {
@@ -58,10 +57,8 @@ extension BMC {
             return false
         }
         session.lastActivity = now
-        respond(to: request, context: RequestContext(privilege: session.privilege, session: session, remote: session.remote, now: now))
-        writeLegacy(authType: packet.authType, session: session, password: password, into: &output)
-        if session.isClosing { sessions.close(id: session.id) }
-        return true
+        return respond(to: request, context: RequestContext(privilege: session.privilege, session: session, remote: session.remote, now: now),
+                       wrapping: .session15(session, packet.authType, password: password), into: &output)
     }
 
     private func handleActivation(_ packet: IPMI15Packet, _ request: IPMIRequest, challenge: PendingChallenge,
@@ -94,14 +91,5 @@ extension BMC {
                                message: scratch, to: &output)
         }
         return true
-    }
-
-    /// Wraps the LAN response in `scratch` for a 1.5 session, with the next outbound sequence number.
-    private func writeLegacy(authType: AuthenticationType, session: Session, password: [UInt8], into output: inout ByteBuffer) {
-        let sequence = session.nextOutboundSequence()
-        let code = LegacyAuthCode.compute(authType, password: password, sessionID: session.id, sequence: sequence,
-                                          message: scratch.readableBytesView)
-        IPMI15Packet.write(authType: authType, sequence: sequence, sessionID: session.id, authCode: code,
-                           message: scratch, to: &output)
     }
 }

@@ -42,12 +42,8 @@ extension BMC {
             drop("malformed sessionless request", "", from: remote, now: now)
             return false
         }
-        respond(to: request, context: RequestContext(privilege: .none, session: nil, remote: remote, now: now))
-        var writer = RMCPPlusPacketWriter(buffer: &output, payloadType: .ipmi, encrypted: false, authenticated: false,
-                                          sessionID: 0, sequence: 0)
-        output.writeBuffer(&scratch)
-        _ = writer.endPayload(buffer: &output)
-        return true
+        return respond(to: request, context: RequestContext(privilege: .none, session: nil, remote: remote, now: now),
+                       wrapping: .sessionless20, into: &output)
     }
 
     private func handleInSession(_ packet: RMCPPlusPacket, from remote: RemoteConsole, now: NIODeadline,
@@ -76,22 +72,8 @@ extension BMC {
             return false
         }
         session.lastActivity = now
-        respond(to: request, context: RequestContext(privilege: session.privilege, session: session, remote: session.remote, now: now))
-
-        let sequence = session.nextOutboundSequence()
-        var writer = RMCPPlusPacketWriter(
-            buffer: &output, payloadType: .ipmi, encrypted: protection.isEncrypted,
-            authenticated: protection.isAuthenticated, sessionID: consoleSessionID, sequence: sequence)
-        protection.appendEncrypted(scratch.readableBytesView, sequence: sequence, to: &output)
-        let signed = writer.endPayload(buffer: &output)
-        if protection.isAuthenticated {
-            let code = output.withUnsafeReadableBytes { bytes in
-                protection.authCode(over: UnsafeRawBufferPointer(rebasing: bytes[(signed.lowerBound - output.readerIndex)..<(signed.upperBound - output.readerIndex)]))
-            }
-            code.write(to: &output)
-        }
-        if session.isClosing { sessions.close(id: session.id) }
-        return true
+        return respond(to: request, context: RequestContext(privilege: session.privilege, session: session, remote: session.remote, now: now),
+                       wrapping: .session20(session, protection, consoleSessionID: consoleSessionID), into: &output)
     }
 
     // MARK: Handshake

@@ -19,6 +19,8 @@ struct ConfigSchema {
         let lan = try readLAN(root.child("lan"))
         let pef = try readPEF(root.child("pef"))
         let simulation = try readSimulation(root.child("simulate"), sensors: sensors)
+        let platform = try readHooks(root.child("hooks"))
+        let chassis = try readChassis(root.child("chassis"))
         try root.rejectUnknownKeys()
         var bmc = BMCConfiguration(device: device, channel: channel, users: users, limits: limits,
                                    stateDirectory: stateDirectory)
@@ -27,9 +29,11 @@ struct ConfigSchema {
         bmc.fru = fru
         bmc.lan = lan
         bmc.pef = pef
+        bmc.chassis = chassis
         var configuration = DaemonConfiguration(listen: listen, bmc: bmc, generatesSystemGUID: generatesGUID)
         configuration.warnings = try ConfigWarnings(root: root).all()
         configuration.simulation = simulation
+        configuration.platform = platform
         return configuration
     }
 

@@ -43,6 +43,8 @@ struct DaemonConfiguration: Sendable {
     var warnings: [ConfigError] = []
     /// Scenarios known and started with the daemon (the `simulate:` section).
     var simulation = SimulationConfiguration()
+    /// What carries out chassis control, identify and boot device changes.
+    var platform: PlatformConfiguration = .none
 
     /// Reads and validates a config file; nothing is half-applied on error.
     static func load(path: String) throws(ConfigError) -> DaemonConfiguration {

@@ -61,8 +61,8 @@ final class BMCHost: Sendable {
             for plan in plans {
                 let loop = loopList[plan.number % loopList.count]
                 let (member, source) = try await loop.submit {
-                    let member = try Self.makeBMC(plan, loop: loop, diskWriter: diskWriter, logger: logger,
-                                                  onColdReset: onColdReset)
+                    let member = try Self.makeBMC(plan, platform: configuration.platform, loop: loop, diskWriter: diskWriter,
+                                                  logger: logger, onColdReset: onColdReset)
                     return (member, try Self.alertSource(plan, bmc: member.bmc.value, logger: fleet ? nil : logger))
                 }.get()
                 members.append(member)
@@ -122,7 +122,8 @@ final class BMCHost: Sendable {
     }
 
     /// The member's BMC and its environment; runs on `loop`, which it is confined to.
-    private static func makeBMC(_ plan: MemberPlan, loop: any EventLoop, diskWriter: NIOThreadPool, logger: Logger,
+    private static func makeBMC(_ plan: MemberPlan, platform: PlatformConfiguration, loop: any EventLoop,
+                                diskWriter: NIOThreadPool, logger: Logger,
                                 onColdReset: (@Sendable () -> Void)?) throws -> HostedMember {
         try AtomicFile.makeDirectory(plan.configuration.stateDirectory)
         var memberLogger = logger
@@ -131,6 +132,8 @@ final class BMCHost: Sendable {
         bmc.timers = BMCTimers(loop: loop)
         bmc.onColdReset = onColdReset
         bmc.sel.writeInBackground(on: ThreadPoolSELWriter(pool: diskWriter, loop: loop))
+        bmc.platform = PlatformFactory.make(platform, bmc: bmc, loop: loop, logger: memberLogger)
+        bmc.startChassis()
         return HostedMember(plan: plan, bmc: NIOLoopBound(bmc, eventLoop: loop))
     }
 

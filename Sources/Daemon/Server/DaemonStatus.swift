@@ -27,6 +27,7 @@ struct DaemonStatus: Codable, Equatable {
     /// The SNMPv3 engine ID (hex) and this start's engine boots, for receivers' `createUser -e`.
     var snmpEngineID: String
     var snmpEngineBoots: UInt32
+    var chassis: ChassisStatus?
 
     /// Taken on the BMC's event loop; `member` is its number in the host's sender.
     init(bmc: BMC, sender: PETSender, member: Int = 0) {
@@ -46,6 +47,7 @@ struct DaemonStatus: Codable, Equatable {
         let engine = sender.engine(member: member)
         snmpEngineID = engine.id.hexString
         snmpEngineBoots = engine.boots
+        chassis = ChassisStatus(bmc: bmc)
     }
 
     var text: String {
@@ -68,6 +70,7 @@ struct DaemonStatus: Codable, Equatable {
             lines.append("dropped packets: " + droppedPackets.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
                 .joined(separator: ", "))
         }
+        lines += chassis?.lines ?? []
         return lines.joined(separator: "\n")
     }
 }

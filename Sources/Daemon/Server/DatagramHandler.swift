@@ -32,11 +32,12 @@ final class DatagramHandler: ChannelInboundHandler {
         case .sendNow:
             context.write(wrapOutboundOut(answer), promise: nil)
             pendingWrites = true
-        case .sendWhenSELDurable:
-            // Told only once it is on disk; if it cannot be saved the client hears nothing and retries.
+        case .later(let pending):
+            // Once its SEL change is on disk or its hook is done; if that fails the client hears nothing and retries.
             let channel = context.channel
-            bmc.sel.whenDurable { saved in
-                if saved { channel.writeAndFlush(answer, promise: nil) }
+            let address = envelope.remoteAddress
+            pending.whenReady { packet in
+                channel.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: packet), promise: nil)
             }
         }
     }

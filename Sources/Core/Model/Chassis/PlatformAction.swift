@@ -48,4 +48,11 @@ public protocol PlatformActions: AnyObject, Sendable {
     func supports(_ action: PlatformAction) -> Bool
     func perform(_ action: PlatformAction, reason: String,
                  completion: @escaping @Sendable (PlatformActionOutcome) -> Void)
+    /// Whether the chassis has no power until the BMC powers it on, so the power restore
+    /// policy decides at start (a simulated chassis); false for a switch running this daemon.
+    var startsWithoutPower: Bool { get }
+}
+
+extension PlatformActions {
+    public var startsWithoutPower: Bool { false }
 }
