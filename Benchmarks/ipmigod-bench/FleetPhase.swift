@@ -15,7 +15,9 @@ struct FleetPhase {
     /// ASIC Temp (sensor 2 of the simulate configuration): 107 °C, past upper critical (105).
     static let asicSensor: UInt8 = 2
     static let overheatRaw: UInt8 = 107
-    static let stormDrivers = 4
+    /// Each waits for its member's reply (after the SEL entry's fdatasync): enough of them to
+    /// reach every member within a second.
+    static let stormDrivers = 16
     static let probedMembers = 16
 
     struct Result {

@@ -81,6 +81,7 @@ final class BMCHost: Sendable {
             for member in members {
                 try await member.loop.submit {
                     let sequence = try PETSequence(store: StateStore(directory: member.plan.configuration.stateDirectory))
+                    try sequence.reserve()
                     AlertPipeline(sender: sender, sequence: sequence, member: member.plan.number, logger: logger)
                         .attach(to: member.bmc.value)
                 }.get()
@@ -105,7 +106,7 @@ final class BMCHost: Sendable {
                               metadata: ["first": "\(members.first?.channels.first?.localAddress.map(\.hostAndPort) ?? "?")",
                                          "last": "\(members.last?.channels.first?.localAddress.map(\.hostAndPort) ?? "?")"])
             }
-            try await Self.startHousekeeping(members, loops: loopList, sender: sender, logger: logger)
+            try await Self.startHousekeeping(members, loops: loopList, sender: sender, diskWriter: diskWriter, logger: logger)
             SensorPoller.start(members: zip(members, simulations).map { member, simulation in
                 SensorPoller.Member(sensors: member.plan.configuration.sensors, bmc: member.bmc, simulation: simulation)
             }, loop: pollerLoop, logger: logger)
@@ -175,32 +176,31 @@ final class BMCHost: Sendable {
     }
 
     /// Each loop's periodic work, for all its members at once: the BMCs' ticks every second,
-    /// their status files every two (ten in a fleet).
+    /// their status files every two seconds (ten in a fleet). The snapshots are taken on the
+    /// loop; the files are written on the disk pool, so a thousand members' status changes
+    /// after an alert storm never hold up a request.
     private static func startHousekeeping(_ members: [HostedMember], loops: [any EventLoop], sender: PETSender,
-                                          logger: Logger) async throws {
+                                          diskWriter: NIOThreadPool, logger: Logger) async throws {
         for loop in loops {
             let own = members.filter { $0.loop === loop }
             guard !own.isEmpty else { continue }
             // A fleet's thousand members do not each log their counters; their status files say it.
             var reporterLogger = logger
             if members.count > 1 { reporterLogger.logLevel = max(logger.logLevel, .warning) }
-            let quietLogger = reporterLogger
-            let reporters = try await loop.submit {
-                NIOLoopBound(try own.map { member in
-                    StatusReporter(store: try StateStore(directory: member.plan.configuration.stateDirectory), logger: quietLogger)
-                }, eventLoop: loop)
-            }.get()
+            let statusFiles = try StatusFiles(directories: own.map(\.plan.configuration.stateDirectory), logger: reporterLogger)
+            let writing = try await loop.submit { NIOLoopBoundBox(StatusFiles.Writing(), eventLoop: loop) }.get()
             loop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
                 let now = NIODeadline.now()
                 for member in own { member.bmc.value.tick(now: now) }
             }
-            // A fleet's status files are written less often: a thousand snapshots every 2 s cost more
-            // than the switches themselves.
             let statusInterval: TimeAmount = members.count > 1 ? .seconds(10) : .seconds(2)
             loop.scheduleRepeatedTask(initialDelay: .seconds(2), delay: statusInterval) { _ in
-                for (index, member) in own.enumerated() {
-                    reporters.value[index].report(DaemonStatus(bmc: member.bmc.value, sender: sender, member: member.plan.number))
-                }
+                // The previous round's files still being written: skip this one.
+                guard !writing.value.inProgress else { return }
+                writing.value.inProgress = true
+                let statuses = own.map { DaemonStatus(bmc: $0.bmc.value, sender: sender, member: $0.plan.number) }
+                diskWriter.runIfActive(eventLoop: loop) { statusFiles.write(statuses) }
+                    .whenComplete { _ in writing.value.inProgress = false }
             }
         }
     }
