@@ -253,7 +253,8 @@ final class FleetDaemon {
     /// A run of `count` consecutive UDP ports on 127.0.0.1 that are all free now.
     private static func freePortRun(_ count: Int) throws -> UInt16 {
         for _ in 0..<50 {
-            let base = UInt16.random(in: 20000...(60000 - UInt16(count)))
+            // Below Linux's ephemeral range (32768 up), where other programs' sockets come and go.
+            let base = UInt16.random(in: 10000...(32767 - UInt16(count)))
             var sockets: [UDPSocket] = []
             var free = true
             for offset in 0..<count {

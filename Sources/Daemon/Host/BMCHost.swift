@@ -128,7 +128,7 @@ final class BMCHost: Sendable {
                                 onColdReset: (@Sendable () -> Void)?) throws -> HostedMember {
         try AtomicFile.makeDirectory(plan.configuration.stateDirectory)
         var memberLogger = logger
-        if plan.trapSource != nil || plan.number > 0 { memberLogger[metadataKey: "member"] = "\(plan.number)" }
+        if plan.inFleet { memberLogger[metadataKey: "member"] = "\(plan.number)" }
         let bmc = try BMC(configuration: plan.configuration, logger: memberLogger)
         bmc.timers = BMCTimers(loop: loop)
         bmc.onColdReset = onColdReset

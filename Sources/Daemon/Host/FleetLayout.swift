@@ -31,7 +31,7 @@ struct FleetLayout: Sendable {
             } else {
                 address.port = base.port + k
             }
-            return MemberPlan(number: k, configuration: bmc, listen: [address], trapSource: trapSource)
+            return MemberPlan(number: k, configuration: bmc, listen: [address], trapSource: trapSource, inFleet: true)
         }
     }
 

@@ -9,6 +9,8 @@ struct MemberPlan: Sendable {
     var listen: [ListenAddress]
     /// The local address the member's SNMP sessions send from; nil for any (a single switch).
     var trapSource: String?
+    /// One of several: its log lines name it (`member=k`).
+    var inFleet = false
 
     /// The daemon as it always was: one switch, the config's own listen addresses.
     static func single(_ configuration: DaemonConfiguration) -> MemberPlan {
