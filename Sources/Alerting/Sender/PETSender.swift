@@ -1,7 +1,7 @@
 import CNetSNMP
-import Foundation
 import IPMICore
 import Logging
+import NIOConcurrencyHelpers
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -55,10 +55,10 @@ public final class PETSender: @unchecked Sendable {
     private let configuration: Configuration
     private let logger: Logger
     private let wakeup = WakeupPipe()
-    private let started = ProcessInfo.processInfo.systemUptime
+    private let started = PETSender.uptime()
 
     // Shared with callers, under `lock`.
-    private let lock = NSLock()
+    private let lock = NIOLock()
     private var queues: [AlertRoute: BoundedQueue<PendingAlert>] = [:]
     private var acknowledgements: [(route: AlertRoute, sequenceNumber: UInt16)] = []
     private var counters: [AlertRoute: DestinationCounters] = [:]
@@ -67,8 +67,7 @@ public final class PETSender: @unchecked Sendable {
     /// PET Acknowledges that named nothing sent, from addresses no alert went to, per member.
     private var strayAcknowledgements: [Int: Int] = [:]
     private var stopping = false
-    private var thread: Thread?
-    private let finished = DispatchSemaphore(value: 0)
+    private var thread: DedicatedThread?
 
     // The sender thread's own.
     private var links: [AlertRoute: DestinationLink] = [:]
@@ -91,10 +90,7 @@ public final class PETSender: @unchecked Sendable {
                 ipmigod_snmp_set_engine_boots($0.baseAddress, $0.count, source.engineBoots)
             }
         }
-        let thread = Thread { [self] in run() }
-        thread.name = "pet-sender"
-        self.thread = thread
-        thread.start()
+        thread = DedicatedThread(name: "pet-sender") { [self] in run() }
     }
 
     /// The thread holds the sender: call `stop()` to end it.
@@ -120,7 +116,10 @@ public final class PETSender: @unchecked Sendable {
         let queued: Bool = lock.withLock {
             guard !stopping else { return false }
             let appended = queues[route, default: BoundedQueue(capacity: configuration.queueCapacity)].append(alert)
-            if !appended { counters[route, default: DestinationCounters()].failed += 1 }
+            if !appended {
+                counters[route, default: DestinationCounters()].failed += 1
+                counters[route, default: DestinationCounters()].dropped += 1
+            }
             return appended
         }
         if queued {
@@ -174,6 +173,11 @@ public final class PETSender: @unchecked Sendable {
         lock.withLock { counters[AlertRoute(member: member, selector: selector)] ?? DestinationCounters() }
     }
 
+    /// Alerts waiting in a destination's queue (the metrics' queue depth).
+    public func queueDepth(for selector: UInt8, member: Int = 0) -> Int {
+        lock.withLock { queues[AlertRoute(member: member, selector: selector)]?.count ?? 0 }
+    }
+
     /// Stops the thread and closes every session; queued alerts are dropped.
     public func stop() {
         let wasRunning: Bool = lock.withLock {
@@ -182,14 +186,14 @@ public final class PETSender: @unchecked Sendable {
         }
         guard wasRunning else { return }
         wakeup.wake()
-        finished.wait()
+        thread?.join()
     }
 
     // MARK: The sender thread
 
     private func run() {
         while !lock.withLock({ stopping }) {
-            let now = ProcessInfo.processInfo.systemUptime
+            let now = PETSender.uptime()
             applyAcknowledgements()
             var nextDue = Double.infinity
             // Only routes with something to do: alerts waiting, or one in flight.
@@ -205,7 +209,6 @@ public final class PETSender: @unchecked Sendable {
         }
         for link in links.values { link.close() }
         links.removeAll()
-        finished.signal()
     }
 
     private func applyAcknowledgements() {
@@ -305,6 +308,13 @@ public final class PETSender: @unchecked Sendable {
             link.close()
             links[route] = nil
         }
+    }
+
+    /// Seconds on the monotonic clock, which wall-clock changes do not move.
+    private static func uptime() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 
     /// sysUpTime: hundredths of a second since the sender started.

@@ -139,6 +139,9 @@ public struct CommandDispatcher: Sendable {
 
     public func spec(for key: CommandKey) -> CommandSpec? { table[key] }
 
+    /// Every command the dispatcher answers, for tests that walk them all.
+    public var commands: [CommandKey: CommandSpec] { table }
+
     /// Runs a request and writes its completion code and data after the LAN response header.
     public func dispatch(_ request: IPMIRequest, context: RequestContext, bmc: BMC, to output: inout ByteBuffer) {
         IPMIResponseWriter.write(respondingTo: request, to: &output) { body in
@@ -161,4 +164,10 @@ public struct CommandDispatcher: Sendable {
             }
         }
     }
+}
+
+extension BMC {
+    /// Every command this BMC answers, by netfn and command (the privilege matrix test and
+    /// the fuzz target's seeds walk them).
+    public var commandTable: [CommandKey: CommandSpec] { dispatcher.commands }
 }

@@ -4,11 +4,26 @@ import NIOCore
 public struct RemoteConsole: Hashable, Sendable {
     /// IPv4 address in network order, or nil for IPv6 peers.
     public var ipv4: [UInt8]?
+    /// IPv6 address in network order, for IPv6 peers.
+    public var ipv6: [UInt8]?
     public var port: UInt16
 
     public init(ipv4: [UInt8]?, port: UInt16) {
         self.ipv4 = ipv4
         self.port = port
+    }
+
+    public init(ipv6: [UInt8], port: UInt16) {
+        self.ipv6 = ipv6
+        self.port = port
+    }
+
+    /// The console's address without its port: what per-source limits count by, since a
+    /// client picks a new source port for every connection.
+    public var host: RemoteConsole {
+        var host = self
+        host.port = 0
+        return host
     }
 
     public static let unknown = RemoteConsole(ipv4: nil, port: 0)
@@ -27,7 +42,8 @@ public final class Session {
     public let kind: Kind
     public let userID: UInt8
     public let remote: RemoteConsole
-    /// The ceiling set when the session was opened; lowered if its cipher suite's is (LAN parameter 24).
+    /// The ceiling set when the session was opened; lowered with the user's privilege limit, or
+    /// its cipher suite's (LAN parameter 24).
     public internal(set) var maximumPrivilege: PrivilegeLevel
     public var privilege: PrivilegeLevel
     public var inbound: SequenceWindow

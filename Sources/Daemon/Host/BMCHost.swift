@@ -18,14 +18,18 @@ final class BMCHost: Sendable {
     private let sender: PETSender
     /// The SELs' fdatasyncs, off the event loops.
     private let diskWriter: NIOThreadPool
-    /// STATE/control.sock: `ipmigod sim ...` for every member.
+    /// STATE/control.sock: `ipmigod status`, `ipmigod sim ...` for every member.
     private let control: ControlServer
+    /// The status board, the status page, the metrics and the reading history.
+    let observability: ObservabilityServer
     let members: [HostedMember]
     let boundAddresses: [SocketAddress]
 
     private init(loops: MultiThreadedEventLoopGroup, pollerGroup: MultiThreadedEventLoopGroup, sender: PETSender,
-                 diskWriter: NIOThreadPool, control: ControlServer, members: [HostedMember]) {
+                 diskWriter: NIOThreadPool, control: ControlServer, observability: ObservabilityServer,
+                 members: [HostedMember]) {
         self.control = control
+        self.observability = observability
         self.loops = loops
         self.pollerGroup = pollerGroup
         self.sender = sender
@@ -52,8 +56,10 @@ final class BMCHost: Sendable {
         // A fleet's alert storm waits on many SELs' fdatasyncs: let a few run at once.
         let diskWriter = NIOThreadPool(numberOfThreads: fleet ? 4 : 1)
         diskWriter.start()
+        let timings = DaemonTimings()
         var startedSender: PETSender?
         var startedControl: ControlServer?
+        var startedObservability: ObservabilityServer?
         do {
             var members: [HostedMember] = []
             var sources: [PETSender.Source] = []
@@ -62,7 +68,7 @@ final class BMCHost: Sendable {
                 let loop = loopList[plan.number % loopList.count]
                 let (member, source) = try await loop.submit {
                     let member = try Self.makeBMC(plan, platform: configuration.platform, loop: loop, diskWriter: diskWriter,
-                                                  logger: logger, onColdReset: onColdReset)
+                                                  timings: timings, logger: logger, onColdReset: onColdReset)
                     return (member, try Self.alertSource(plan, bmc: member.bmc.value, logger: fleet ? nil : logger))
                 }.get()
                 members.append(member)
@@ -78,12 +84,14 @@ final class BMCHost: Sendable {
             senderConfiguration.members = sources
             let sender = PETSender(configuration: senderConfiguration, logger: logger)
             startedSender = sender
-            for member in members {
-                try await member.loop.submit {
+            for index in members.indices {
+                let member = members[index]
+                members[index].sequence = try await member.loop.submit {
                     let sequence = try PETSequence(store: StateStore(directory: member.plan.configuration.stateDirectory))
                     try sequence.reserve()
                     AlertPipeline(sender: sender, sequence: sequence, member: member.plan.number, logger: logger)
                         .attach(to: member.bmc.value)
+                    return NIOLoopBound(sequence, eventLoop: member.loop)
                 }.get()
             }
             for member in members {
@@ -95,9 +103,18 @@ final class BMCHost: Sendable {
             // Simulate mode's overlays and the control socket live on the poller's loop; a socket
             // that cannot be made stops the start before any request is answered.
             let pollerLoop = pollerGroup.next()
-            let (simulations, control) = try await SimulationControl.start(
+            let board = StatusBoard()
+            let (simulations, simulationVerbs) = try await SimulationControl.start(
                 configuration: configuration, members: plans, stagger: stagger, loop: pollerLoop, logger: logger)
+            let verbs = ControlVerbTable(simulationVerbs + [StatusVerb.make(board: board, loop: pollerLoop)], loop: pollerLoop)
+            let control = try await ControlServer.start(directory: stateDirectory, verbs: verbs, loop: pollerLoop, logger: logger)
             startedControl = control
+            // After the control socket, which refuses a second daemon on this state directory
+            // before its history store could save over the running one's.
+            let observability = try await ObservabilityServer.start(
+                board: board, listen: configuration.http.listen, history: configuration.http.history,
+                sensorCount: plans[0].configuration.sensors.count, stateDirectory: stateDirectory, logger: logger)
+            startedObservability = observability
             for index in members.indices {
                 members[index].channels = try await Self.bind(members[index], logger: logger, quiet: fleet)
             }
@@ -106,13 +123,15 @@ final class BMCHost: Sendable {
                               metadata: ["first": "\(members.first?.channels.first?.localAddress.map(\.hostAndPort) ?? "?")",
                                          "last": "\(members.last?.channels.first?.localAddress.map(\.hostAndPort) ?? "?")"])
             }
-            try await Self.startHousekeeping(members, loops: loopList, sender: sender, diskWriter: diskWriter, logger: logger)
+            try await Self.startHousekeeping(members, loops: loopList, sender: sender, observability: observability,
+                                             timings: timings, logger: logger)
             SensorPoller.start(members: zip(members, simulations).map { member, simulation in
                 SensorPoller.Member(sensors: member.plan.configuration.sensors, bmc: member.bmc, simulation: simulation)
-            }, loop: pollerLoop, logger: logger)
+            }, loop: pollerLoop, logger: logger, timings: timings)
             return BMCHost(loops: loops, pollerGroup: pollerGroup, sender: sender, diskWriter: diskWriter, control: control,
-                           members: members)
+                           observability: observability, members: members)
         } catch {
+            await startedObservability?.stop()
             await startedControl?.stop()
             startedSender?.stop()
             try? await diskWriter.shutdownGracefully()
@@ -124,7 +143,7 @@ final class BMCHost: Sendable {
 
     /// The member's BMC and its environment; runs on `loop`, which it is confined to.
     private static func makeBMC(_ plan: MemberPlan, platform: PlatformConfiguration, loop: any EventLoop,
-                                diskWriter: NIOThreadPool, logger: Logger,
+                                diskWriter: NIOThreadPool, timings: DaemonTimings, logger: Logger,
                                 onColdReset: (@Sendable () -> Void)?) throws -> HostedMember {
         try AtomicFile.makeDirectory(plan.configuration.stateDirectory)
         var memberLogger = logger
@@ -132,7 +151,7 @@ final class BMCHost: Sendable {
         let bmc = try BMC(configuration: plan.configuration, logger: memberLogger)
         bmc.timers = BMCTimers(loop: loop)
         bmc.onColdReset = onColdReset
-        bmc.sel.writeInBackground(on: ThreadPoolSELWriter(pool: diskWriter, loop: loop))
+        bmc.sel.writeInBackground(on: ThreadPoolSELWriter(pool: diskWriter, loop: loop, timings: timings))
         bmc.platform = PlatformFactory.make(platform, bmc: bmc, loop: loop, logger: memberLogger)
         bmc.startChassis()
         return HostedMember(plan: plan, bmc: NIOLoopBound(bmc, eventLoop: loop))
@@ -176,31 +195,37 @@ final class BMCHost: Sendable {
     }
 
     /// Each loop's periodic work, for all its members at once: the BMCs' ticks every second,
-    /// their status files every two seconds (ten in a fleet). The snapshots are taken on the
-    /// loop; the files are written on the disk pool, so a thousand members' status changes
-    /// after an alert storm never hold up a request.
+    /// and their snapshots for the status board, the metrics and `ipmigod status` (every
+    /// second; every ten in a fleet, whose history keeps member 0's readings only).
     private static func startHousekeeping(_ members: [HostedMember], loops: [any EventLoop], sender: PETSender,
-                                          diskWriter: NIOThreadPool, logger: Logger) async throws {
+                                          observability: ObservabilityServer, timings: DaemonTimings,
+                                          logger: Logger) async throws {
+        let fleet = members.count > 1
         for loop in loops {
             let own = members.filter { $0.loop === loop }
             guard !own.isEmpty else { continue }
-            // A fleet's thousand members do not each log their counters; their status files say it.
+            // A fleet's thousand members do not each log their counters; the status says them.
             var reporterLogger = logger
-            if members.count > 1 { reporterLogger.logLevel = max(logger.logLevel, .warning) }
-            let statusFiles = try StatusFiles(directories: own.map(\.plan.configuration.stateDirectory), logger: reporterLogger)
-            let writing = try await loop.submit { NIOLoopBoundBox(StatusFiles.Writing(), eventLoop: loop) }.get()
+            if fleet { reporterLogger.logLevel = max(logger.logLevel, .warning) }
+            let quietLogger = reporterLogger
+            let reporters = try await loop.submit {
+                NIOLoopBound(own.map { _ in StatusReporter(logger: quietLogger) }, eventLoop: loop)
+            }.get()
             loop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
                 let now = NIODeadline.now()
                 for member in own { member.bmc.value.tick(now: now) }
             }
-            let statusInterval: TimeAmount = members.count > 1 ? .seconds(10) : .seconds(2)
-            loop.scheduleRepeatedTask(initialDelay: .seconds(2), delay: statusInterval) { _ in
-                // The previous round's files still being written: skip this one.
-                guard !writing.value.inProgress else { return }
-                writing.value.inProgress = true
-                let statuses = own.map { DaemonStatus(bmc: $0.bmc.value, sender: sender, member: $0.plan.number) }
-                diskWriter.runIfActive(eventLoop: loop) { statusFiles.write(statuses) }
-                    .whenComplete { _ in writing.value.inProgress = false }
+            loop.scheduleRepeatedTask(initialDelay: .zero, delay: fleet ? .seconds(10) : .seconds(1)) { _ in
+                let current = timings.current
+                for (index, member) in own.enumerated() {
+                    guard let sequence = member.sequence else { continue }
+                    let number = member.plan.number
+                    let snapshot = MemberSnapshot(member: member.plan.inFleet ? "\(number)" : "", number: number,
+                                                  bmc: member.bmc.value, sender: sender, sequence: sequence.value,
+                                                  timings: current)
+                    observability.publish(snapshot, recordsHistory: number == 0)
+                    reporters.value[index].report(DaemonStatus(snapshot))
+                }
             }
         }
     }
@@ -208,6 +233,7 @@ final class BMCHost: Sendable {
     func stop() async {
         await control.stop()
         try? await pollerGroup.shutdownGracefully()
+        await observability.stop()
         for member in members {
             for channel in member.channels { try? await channel.close() }
         }

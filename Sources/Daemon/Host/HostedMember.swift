@@ -7,6 +7,8 @@ struct HostedMember: Sendable {
     let plan: MemberPlan
     let bmc: NIOLoopBound<BMC>
     var channels: [any Channel] = []
+    /// Its PET sequence numbers (the status shows the next one); set once alerting is attached.
+    var sequence: NIOLoopBound<PETSequence>?
 
     var loop: any EventLoop { bmc.eventLoop }
 }

@@ -20,7 +20,7 @@ final class DatagramHandler: ChannelInboundHandler {
         let envelope = unwrapInboundIn(data)
         var output = context.channel.allocator.buffer(capacity: 128)
         let remote = RemoteConsole(envelope.remoteAddress)
-        if let ack = RMCPHeader.acknowledgement(for: envelope.data) {
+        if envelope.data.readableBytes <= DatagramLimits.maximumSize, let ack = RMCPHeader.acknowledgement(for: envelope.data) {
             context.write(wrapOutboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: ack)), promise: nil)
             pendingWrites = true
         }
@@ -62,6 +62,9 @@ extension RemoteConsole {
         case .v4(let v4):
             let raw = v4.address.sin_addr.s_addr // network order in memory
             self.init(ipv4: withUnsafeBytes(of: raw) { Array($0) }, port: UInt16(address.port ?? 0))
+        case .v6(let v6):
+            let raw = v6.address.sin6_addr // network order in memory
+            self.init(ipv6: withUnsafeBytes(of: raw) { Array($0) }, port: UInt16(address.port ?? 0))
         default:
             self.init(ipv4: nil, port: UInt16(address.port ?? 0))
         }

@@ -2,14 +2,14 @@ import Logging
 import NIOCore
 
 /// Starts what simulate mode adds to a daemon: each simulated switch's overlay with the
-/// scenarios the config starts, and the control socket serving the `sim` verbs for all of them.
+/// scenarios the config starts, and the `sim` verbs the control socket serves for all of them.
 enum SimulationControl {
     /// - Parameters:
     ///   - members: the host's switches (one, or a fleet's), each with an overlay of its own.
     ///   - stagger: a fleet's start offset per member: member k's startup scenarios begin
     ///     k × stagger seconds after member 0's.
     static func start(configuration: DaemonConfiguration, members: [MemberPlan], stagger: Double = 0, loop: any EventLoop,
-                      logger: Logger) async throws -> ([NIOLoopBound<SimulatedSwitch>], ControlServer) {
+                      logger: Logger) async throws -> ([NIOLoopBound<SimulatedSwitch>], [ControlVerb]) {
         let simulation = configuration.simulation
         let switches = try await loop.submit {
             let now = SimulatedSwitch.now()
@@ -23,9 +23,6 @@ enum SimulationControl {
                 return NIOLoopBound(member, eventLoop: loop)
             }
         }.get()
-        let verbs = ControlVerbTable(SimulationVerbs.make(members: switches, loop: loop), loop: loop)
-        let control = try await ControlServer.start(directory: configuration.bmc.stateDirectory, verbs: verbs, loop: loop,
-                                                    logger: logger)
-        return (switches, control)
+        return (switches, SimulationVerbs.make(members: switches, loop: loop))
     }
 }
