@@ -43,8 +43,10 @@ final class FleetTests: XCTestCase {
                 fru:
                   product: { manufacturer: ipmigod, name: "Fleet Switch", serial_number: "FLT0000001" }
                 sensors:
-                  - { name: CPU Temp, type: temperature, interval: 60, thresholds: { unc: 80, uc: 90, unr: 100 },
+                  - { name: CPU Temp, type: temperature, interval: 1, thresholds: { unc: 80, uc: 90, unr: 100 },
                       hysteresis: { positive: 3, negative: 3 }, source: { simulated: { waveform: constant, value: 50 } } }
+                  - { name: ASIC Temp, type: temperature, interval: 1, thresholds: { unc: 95, uc: 105, unr: 110 },
+                      hysteresis: { positive: 2, negative: 2 }, source: { simulated: { waveform: constant, value: 66 } } }
                 """
             try config.write(toFile: configPath, atomically: true, encoding: .utf8)
             try start()
@@ -143,6 +145,37 @@ final class FleetTests: XCTestCase {
         let expected = guid.split(separator: "\n").first { $0.contains("System GUID") }!
             .split(separator: ":").last!.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "-", with: "")
         XCTAssertEqual(pet, expected, "the PET names member 7's GUID")
+    }
+
+    /// `ipmigod sim ... --member k` reaches that member's simulated switch alone; a member the
+    /// fleet does not have is refused with a clear error; `sim scenario --stagger` starts
+    /// member k k × S seconds late.
+    func testSimVerbsPickTheirMember() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ipmigod-fleet-sim-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let receiver = try TrapReceiver(folder: folder)
+        defer { receiver.stop() }
+        let fleet = try Fleet(trapPort: receiver.port)
+        func sim(_ arguments: [String]) throws -> ToolResult {
+            try runTool(Daemon.binary, ["sim"] + arguments + ["--state-dir", fleet.stateDirectory])
+        }
+        let set = try sim(["set", "CPU Temp", "95", "--member", "12"])
+        XCTAssertEqual(set.status, 0, "\(set)")
+        XCTAssertTrue(waitUntil(5) { receiver.traps.count >= 1 }, receiver.output)
+        Thread.sleep(forTimeInterval: 1.5)
+        XCTAssertEqual(receiver.traps.map(\.agent), [Self.address(12)], "member 12 alone crossed")
+        let unknown = try sim(["set", "CPU Temp", "95", "--member", "50"])
+        XCTAssertNotEqual(unknown.status, 0)
+        XCTAssertTrue(unknown.stderr.contains("no member 50"), "\(unknown)")
+        let list = try sim(["list", "--member", "12"])
+        XCTAssertTrue(list.stdout.contains("CPU Temp") && list.stdout.contains("95"), "\(list)")
+
+        let started = try sim(["scenario", "overheat", "--stagger", "100", "--member", "all"])
+        XCTAssertEqual(started.status, 0, "\(started)")
+        let status = try sim(["status", "--member", "3"]).stdout
+        XCTAssertTrue(status.contains("overheat"), status)
+        XCTAssertTrue(status.contains("starts in 300 s") || status.contains("starts in 299 s"), "member 3 starts 300 s late: \(status)")
     }
 
     /// Every member acknowledges an Add SEL Entry; a kill -9 right after loses none of them.
