@@ -178,6 +178,10 @@ final class BMCHost: Sendable {
                 // One recvmmsg per wake-up (up to 8 datagrams): reading on until EAGAIN
                 // costs a second system call for every request of a ping-pong client.
                 .channelOption(.maxMessagesPerRead, value: 1)
+                // recvmmsg splits one buffer evenly between the 8 datagrams: each gets a
+                // whole slot of DatagramLimits.receiveSlotSize (the default is 2048 / 8).
+                .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(
+                    capacity: 8 * DatagramLimits.receiveSlotSize))
             if address.host.contains(":") {
                 // So that [::]:623 and 0.0.0.0:623 can both be bound.
                 bootstrap = bootstrap.channelOption(
