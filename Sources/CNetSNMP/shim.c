@@ -215,3 +215,8 @@ void ipmigod_snmp_set_engine_boots(const uint8_t *engine_id, size_t engine_id_le
     // must not reset it. The time goes on from here, in net-snmp's own engine clock.
     set_enginetime(engine_id, (u_int)engine_id_length, boots, engine_time, TRUE);
 }
+
+void ipmigod_set_client_address(const char *address) {
+    // netsnmp_ds_set_string copies the string (NULL clears it).
+    netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_CLIENT_ADDR, address);
+}
