@@ -62,10 +62,13 @@ public struct TickRing<Element: FixedWidthInteger & Sendable>: Sendable {
     }
 
     private mutating func append(_ value: Element, present flag: Bool) {
-        if elements.isEmpty {
-            // Reserved, not touched: the pages are backed as samples arrive.
-            elements.reserveCapacity(capacity)
-            present.reserveCapacity((capacity + 63) / 64)
+        if elements.count == elements.capacity {
+            // Doubling, up to `capacity` and never past it. Reserving it all at once does not
+            // leave the pages untouched: a few-KiB block comes from malloc's arena, packed
+            // against the next sensor's, so 1,000 sensors' reservations were 8 MiB resident
+            // from their first sample (docs/benchmarks.md).
+            elements.reserveCapacity(min(capacity, max(64, elements.capacity * 2)))
+            present.reserveCapacity((elements.capacity + 63) / 64)
         }
         elements.append(value)
         if (elements.count - 1) / 64 >= present.count { present.append(0) }
