@@ -59,6 +59,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
+        MallocArenas.share()
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = logLevel
