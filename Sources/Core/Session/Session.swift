@@ -2,12 +2,33 @@ import NIOCore
 
 /// Where a request came from: what Get Session Info reports and where the answer goes.
 public struct RemoteConsole: Hashable, Sendable {
-    /// IPv4 address in network order, or nil for IPv6 peers.
-    public var ipv4: [UInt8]?
+    /// The IPv4 address as its four bytes lie in memory (network order), held inline: the
+    /// daemon makes one of these per datagram, and an array would be an allocation each.
+    private var address: UInt32
+    private var isIPv4: Bool
     public var port: UInt16
 
+    /// IPv4 address in network order, or nil for IPv6 peers.
+    public var ipv4: [UInt8]? {
+        get { isIPv4 ? withUnsafeBytes(of: address) { Array($0) } : nil }
+        set {
+            isIPv4 = newValue != nil
+            address = 0
+            if let newValue { withUnsafeMutableBytes(of: &address) { $0.copyBytes(from: newValue.prefix(4)) } }
+        }
+    }
+
     public init(ipv4: [UInt8]?, port: UInt16) {
+        address = 0
+        isIPv4 = false
+        self.port = port
         self.ipv4 = ipv4
+    }
+
+    /// An IPv4 console from the address as `in_addr.s_addr` holds it (network order in memory).
+    public init(ipv4NetworkOrder address: UInt32, port: UInt16) {
+        self.address = address
+        isIPv4 = true
         self.port = port
     }
 
