@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "ipmigod", targets: ["ipmigod"]),
         .executable(name: "ipmigod-bench", targets: ["ipmigod-bench"]),
+        .executable(name: "ipmigod-request-cost", targets: ["ipmigod-request-cost"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -29,7 +30,8 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            path: "Sources/Core"
+            path: "Sources/Core",
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
         // The C shim that re-exports the net-snmp macros Swift cannot import.
         .target(
@@ -77,10 +79,19 @@ let package = Package(
             ],
             path: "Benchmarks/ipmigod-bench"
         ),
+        // Steady-state requests through an in-process BMC, for callgrind's instruction counts.
+        .executableTarget(
+            name: "ipmigod-request-cost",
+            dependencies: ["IPMICore", .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/request-cost"
+        ),
+        // Counts the test process's heap allocations (RequestAllocationTests); glibc only.
+        .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),
         .testTarget(
             name: "CoreTests",
             dependencies: ["IPMICore", "IPMIAlerting", .product(name: "NIOCore", package: "swift-nio"),
-                           .product(name: "NIOEmbedded", package: "swift-nio")],
+                           .product(name: "NIOEmbedded", package: "swift-nio"), "AllocationCounter"],
             path: "Tests/CoreTests"
         ),
         .testTarget(
