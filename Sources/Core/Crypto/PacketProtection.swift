@@ -111,8 +111,10 @@ public struct PacketProtection {
         buffer.writeInteger(UInt64(sequence) | ivNonceSalt, endianness: .host)
         buffer.writeInteger(UInt64(0x6970_6D69_676F_6400), endianness: .host) // "ipmigod", domain separation
         buffer.writeBytes(message)
-        for index in 0..<padLength { buffer.writeInteger(UInt8(index + 1)) }
-        buffer.writeInteger(UInt8(padLength))
+        buffer.writeFields(capacity: AESCBC.blockSize) { pad in
+            for index in 0..<padLength { pad.write(UInt8(index + 1)) }
+            pad.write(UInt8(padLength))
+        }
         let offset = start - buffer.readerIndex
         buffer.withUnsafeMutableReadableBytes { bytes in
             let packet = UnsafeMutableRawBufferPointer(rebasing: bytes[offset...])
