@@ -3,10 +3,10 @@
 
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-RUN_PACKAGES := libsnmp-dev
-TEST_PACKAGES := libsnmp-dev ipmitool freeipmi-tools snmptrapd snmp smitools
+RUN_PACKAGES := libsnmp-dev libyaml-dev
+TEST_PACKAGES := libsnmp-dev libyaml-dev ipmitool freeipmi-tools snmptrapd snmp smitools prometheus-ipmi-exporter prometheus chromium python3-websocket curl
 
-.PHONY: run test build bench demo deps-run deps-test clean
+.PHONY: run test build release bench bench-compare demo deps-run deps-test clean fuzz fuzz-build
 
 run: deps-run build
 	.build/debug/ipmigod --simulate --state-dir .state/simulate
@@ -14,15 +14,23 @@ run: deps-run build
 test: deps-test
 	@scripts/fetch-ietf-mibs
 	$(SWIFT) build --build-tests
+	$(MAKE) fuzz FUZZ_SECONDS=60
 	$(SWIFT) test --skip-build --disable-swift-testing
 
 build:
 	$(SWIFT) build
 
+# Release builds link the Swift runtime in statically, and export no symbols (the static
+# runtime's link arguments would export every one): a smaller resident set (docs/benchmarks.md).
+RELEASE_BUILD := $(SWIFT) build -c release --static-swift-stdlib -Xlinker --no-export-dynamic
+
+release: deps-run
+	$(RELEASE_BUILD) --product ipmigod
+
 # Release build of the daemon and the benchmark; see docs/benchmarks.md.
 bench: deps-run
-	$(SWIFT) build -c release --product ipmigod
-	$(SWIFT) build -c release --product ipmigod-bench
+	$(RELEASE_BUILD) --product ipmigod
+	$(RELEASE_BUILD) --product ipmigod-bench
 	.build/release/ipmigod-bench --daemon .build/release/ipmigod
 
 # A simulated switch runs a fault scenario (SCENARIO=psu-failure by default) while snmptrapd,
@@ -31,6 +39,24 @@ demo: deps-test build
 	@scripts/fetch-ietf-mibs
 	@scripts/demo
 
+# ipmigod and OpenIPMI's ipmi_sim (Benchmarks/ipmi_sim) side by side, in alternating rounds.
+bench-compare: deps-run
+	@scripts/install-packages openipmi
+	$(RELEASE_BUILD) --product ipmigod
+	$(RELEASE_BUILD) --product ipmigod-bench
+	.build/release/ipmigod-bench --daemon .build/release/ipmigod --compare-ipmi-sim /usr/bin/ipmi_sim
+
+# libFuzzer over the packet codec, the session layer and every command parser, built apart
+# (its own scratch path) with -sanitize=fuzzer; new inputs go to .build-fuzz/corpus, the seeds
+# stay in Fuzz/corpus. A bounded run is part of `make test`; see docs/security.md for a long one.
+FUZZ_SECONDS ?= 60
+fuzz-build:
+	$(SWIFT) build --product ipmigod-fuzz --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING
+
+fuzz: fuzz-build
+	@mkdir -p .build-fuzz/corpus
+	.build-fuzz/debug/ipmigod-fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=512 -timeout=10 .build-fuzz/corpus Fuzz/corpus
+
 deps-run:
 	@scripts/install-packages $(RUN_PACKAGES)
 
@@ -38,4 +64,4 @@ deps-test:
 	@scripts/install-packages $(TEST_PACKAGES)
 
 clean:
-	rm -rf .build .state
+	rm -rf .build .build-fuzz .state

@@ -11,10 +11,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
-        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
-        .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
         // Runs platform hooks; without its Foundation trait, so the daemon does not load Foundation.
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2", traits: []),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.5.0"),
@@ -39,10 +38,18 @@ let package = Package(
             path: "Sources/CNetSNMP",
             linkerSettings: [.linkedLibrary("netsnmp")]
         ),
+        // libyaml (Debian's libyaml-dev), the C parser under the config reader: no Foundation.
+        .systemLibrary(
+            name: "CYAML",
+            path: "Sources/CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
         // PEF, PET encoding and the SNMP sender.
         .target(
             name: "IPMIAlerting",
-            dependencies: ["IPMICore", "CNetSNMP", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["IPMICore", "CNetSNMP", .product(name: "Logging", package: "swift-log"),
+                           .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
             path: "Sources/Alerting"
         ),
         .executableTarget(
@@ -53,11 +60,12 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Yams", package: "Yams"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
+                "CYAML",
             ],
             path: "Sources/Daemon",
             // The simulate-mode config; conf/ipmigod-simulate.yaml links to it.
@@ -88,16 +96,39 @@ let package = Package(
         ),
         // Counts the test process's heap allocations (RequestAllocationTests); glibc only.
         .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),
+        // The fuzz target (docs/security.md): an in-process BMC with a session open, a mutator,
+        // and the libFuzzer entry point (built apart, with -sanitize=fuzzer -DFUZZING).
+        .target(
+            name: "IPMIFuzzing",
+            dependencies: ["IPMICore", .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log")],
+            path: "Fuzz/Harness"
+        ),
+        .executableTarget(
+            name: "ipmigod-fuzz",
+            dependencies: ["IPMIFuzzing", "IPMICore"],
+            path: "Fuzz/Entry"
+        ),
+        .testTarget(
+            name: "FuzzTests",
+            dependencies: ["IPMIFuzzing", "IPMICore"],
+            path: "Tests/FuzzTests"
+        ),
         .testTarget(
             name: "CoreTests",
             dependencies: ["IPMICore", "IPMIAlerting", .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "NIOEmbedded", package: "swift-nio"), "AllocationCounter"],
             path: "Tests/CoreTests"
         ),
+        // The daemon's own types (metrics rendering, HTTP routes) without starting it.
+        .testTarget(
+            name: "DaemonTests",
+            dependencies: ["ipmigod", "IPMICore", "IPMIAlerting", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/DaemonTests"
+        ),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "IPMICore", "IPMIAlerting",
+                "IPMICore", "IPMIAlerting", "IPMIFuzzing",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

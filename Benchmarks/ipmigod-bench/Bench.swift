@@ -49,6 +49,17 @@ struct Bench: ParsableCommand {
     @Flag(help: "Run only the alerting phase (needs --daemon).")
     var onlyAlerts = false
 
+    @Option(name: .customLong("compare-ipmi-sim"), help: ArgumentHelp(
+        "Compare with OpenIPMI's ipmi_sim at this path: both daemons side by side, suite 3, in rounds (needs --daemon).",
+        discussion: "Prints one table: each figure for both, and the ratio with its range over the rounds."))
+    var ipmiSim: String?
+
+    @Option(help: "The directory holding ipmi_sim's lan.conf and bench.emu.")
+    var ipmiSimConfig = "Benchmarks/ipmi_sim"
+
+    @Option(help: "Rounds of the comparison (echo floor, ipmigod, ipmi_sim in each).")
+    var rounds = 3
+
     func validate() throws {
         switch (daemon, attachPort, attachPID) {
         case (let daemon?, nil, nil):
@@ -77,6 +88,15 @@ struct Bench: ParsableCommand {
         // Pinning the main thread pins the client threads it starts from here on.
         let cpus = try placement.cpus()
         if let cpus { try Affinity.pin(thread: 0, to: cpus.clients) }
+
+        if let ipmiSim {
+            guard let daemon else { throw ValidationError("--compare-ipmi-sim needs --daemon") }
+            guard rounds > 0 else { throw ValidationError("--rounds must be positive") }
+            let options = Comparison.Options(ipmigod: daemon, ipmiSim: ipmiSim, ipmiSimConfig: ipmiSimConfig, rounds: rounds,
+                                             requests: requests, setups: setups, sessions: sessions, serverCPU: cpus?.server)
+            print(try Comparison.run(options, progress: progress).text)
+            return
+        }
 
         if onlyAlerts {
             guard let daemon else { throw ValidationError("--only-alerts needs --daemon") }

@@ -31,6 +31,12 @@ struct ConsoleSession {
         try call(.app, 0x01, "Get Device ID")
     }
 
+    /// Set Session Privilege Level to administrator, as ipmitool does after the handshake:
+    /// ipmi_sim, as the spec has it, starts an RMCP+ session at user level.
+    mutating func raisePrivilegeToAdministrator() throws {
+        try call(.app, 0x3B, "Set Session Privilege Level", [0x04])
+    }
+
     /// Add SEL Entry: a system event record (the BMC assigns the ID and timestamp).
     mutating func addSELEntry() throws {
         try call(.storage, 0x44, "Add SEL Entry", [0, 0, 0x02, 0, 0, 0, 0, 0x20, 0x00, 0x04, 0x01, 0x01, 0x01, 0x57, 90, 80])

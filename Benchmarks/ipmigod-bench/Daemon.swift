@@ -30,41 +30,44 @@ final class Daemon: Server {
         process.standardOutput = FileHandle.standardError
         do {
             try process.run()
-            try waitUntilAnswering()
+            try Self.waitUntilAnswering(process, name: "ipmigod", port: port)
         } catch {
             stop()
             throw error
         }
     }
 
-    /// SIGTERM, then wait for the exit; SIGKILL if it has not exited after 10 s.
     func stop() {
-        if process.isRunning {
-            process.terminate()
-            let deadline = Date(timeIntervalSinceNow: 10)
-            while process.isRunning && Date() < deadline { usleep(10_000) }
-            if process.isRunning { kill(pid, SIGKILL) }
-            process.waitUntilExit()
-        }
+        Self.terminate(process)
         try? FileManager.default.removeItem(at: directory)
     }
 
+    /// SIGTERM, then wait for the exit; SIGKILL if it has not exited after 10 s.
+    static func terminate(_ process: Process) {
+        guard process.isRunning else { return }
+        process.terminate()
+        let deadline = Date(timeIntervalSinceNow: 10)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
     /// An ASF presence ping (RMCP class 6, IANA 4542, type 0x80) needs no session, so the first
-    /// reply to one shows the daemon has bound its port and is serving.
-    private func waitUntilAnswering() throws {
+    /// reply to one shows the BMC (`name`, run by `process`) has bound its port and is serving.
+    static func waitUntilAnswering(_ process: Process, name: String, port: UInt16) throws {
         let ping = ByteBuffer(bytes: [0x06, 0x00, 0xFF, 0x06, 0x00, 0x00, 0x11, 0xBE, 0x80, 0x01, 0x00, 0x00])
         let socket = try UDPSocket(port: port, timeout: 0.05)
         let deadline = Date(timeIntervalSinceNow: 15)
         while Date() < deadline {
             guard process.isRunning else {
-                throw Failure(description: "ipmigod exited with status \(process.terminationStatus) before answering")
+                throw Failure(description: "\(name) exited with status \(process.terminationStatus) before answering")
             }
             // Before the daemon binds, the kernel answers with ICMP port unreachable: send fails
             // with ECONNREFUSED next time round, and that is just another try.
             if (try? socket.exchange(ping)) != nil { return }
             usleep(50_000)
         }
-        throw Failure(description: "ipmigod did not answer a presence ping on 127.0.0.1:\(port) within 15 s")
+        throw Failure(description: "\(name) did not answer a presence ping on 127.0.0.1:\(port) within 15 s")
     }
 
     private static func config(port: UInt16, stateDirectory: String, suites: [UInt8]) -> String {

@@ -45,13 +45,17 @@ struct SensorPhase {
         }
     }
 
-    static func run(executable: String, progress: (String) -> Void) throws -> Result {
+    /// The config for this load: `sensorCount` simulated sensors polled at `pollHz`, and the SEL's size.
+    static func config(selCapacity: Int) -> String {
         let sensors = (0..<sensorCount).map { index in
             "  - { name: S\(index), type: temperature, interval: \(1 / pollHz), thresholds: { unc: 90, uc: 100 }, "
                 + "source: { simulated: { waveform: sine, min: 30, max: 60, period: \(60 + index % 120) } } }"
         }
-        let daemon = try Daemon(executable: executable, suites: [3],
-                                extraConfig: "sel: { capacity: 4096 }\nsensors:\n" + sensors.joined(separator: "\n") + "\n")
+        return "sel: { capacity: \(selCapacity) }\nsensors:\n" + sensors.joined(separator: "\n") + "\n"
+    }
+
+    static func run(executable: String, progress: (String) -> Void) throws -> Result {
+        let daemon = try Daemon(executable: executable, suites: [3], extraConfig: config(selCapacity: 4096))
         defer { daemon.stop() }
         progress("polling \(sensorCount) sensors at \(pollHz) Hz for \(measuredSeconds) s")
         Thread.sleep(forTimeInterval: 2) // past start-up

@@ -44,6 +44,8 @@ public final class BMC {
     public internal(set) var powerStatistics = PowerStatistics()
     public var logger: Logger
     public internal(set) var drops = RateLimitedLog()
+    /// Requests, login failures and the like, for the metrics (`snapshot()`).
+    public internal(set) var counters = BMCCounters()
 
     let store: StateStore
     let dispatcher: CommandDispatcher
@@ -128,6 +130,10 @@ public final class BMC {
     /// Handles one datagram and writes the answer, if any, to `output`.
     public func handleDatagram(_ datagram: ByteBuffer, from remote: RemoteConsole, now: NIODeadline,
                                into output: inout ByteBuffer) -> Answer {
+        guard datagram.readableBytes <= DatagramLimits.maximumSize else {
+            drop("oversized datagram", "\(datagram.readableBytes) bytes or more", from: remote, now: now)
+            return .none
+        }
         let selChanges = sel.changeCount
         guard answer(datagram, from: remote, now: now, into: &output) else { return .none }
         if let pending = pendingAnswer {
@@ -178,6 +184,7 @@ public final class BMC {
         for session in sessions.expire(now: now) {
             logger.info("session closed after idle timeout", metadata: ["session": "\(session.handle)", "user": "\(session.userID)"])
         }
+        settleAbandonedHandshakes(now: now)
     }
 
     func drop(_ reason: String, _ detail: @autoclosure () -> String, from remote: RemoteConsole, now: NIODeadline) {
@@ -188,6 +195,10 @@ public final class BMC {
     func respond(to request: IPMIRequest, context: RequestContext) {
         scratch.clear()
         dispatcher.dispatch(request, context: context, bmc: self, to: &scratch)
+        // The completion code follows the 6-byte LAN response header.
+        if let code = scratch.getInteger(at: scratch.readerIndex + 6, as: UInt8.self) {
+            counters.requests.note(netFn: request.netFn.rawValue, command: request.command, completionCode: code)
+        }
     }
 
     /// Saves one kind of state durably before the change that made it is acknowledged; a
@@ -225,6 +236,7 @@ public final class BMC {
         logger.notice("platform action", metadata: ["action": "\(action.name)", "reason": "\(reason)"])
         let loopBound = UnsafeTransfer({ [unowned self] (outcome: PlatformActionOutcome) in
             recordAction(action, reason: reason, outcome: outcome)
+            counters.noteHook(action.name, succeeded: outcome == .done)
             completion(outcome)
         })
         platform.perform(action, reason: reason) { [timers] outcome in
@@ -241,7 +253,11 @@ public final class BMC {
 
 extension RemoteConsole: CustomStringConvertible {
     public var description: String {
-        guard let ipv4 else { return "[ipv6]:\(port)" }
+        guard let ipv4 else {
+            guard let ipv6, ipv6.count == 16 else { return "[ipv6]:\(port)" }
+            let groups = stride(from: 0, to: 16, by: 2).map { String(UInt16(ipv6[$0]) << 8 | UInt16(ipv6[$0 + 1]), radix: 16) }
+            return "[" + groups.joined(separator: ":") + "]:\(port)"
+        }
         return ipv4.map(String.init).joined(separator: ".") + ":\(port)"
     }
 }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import IPMIAlerting
 import IPMICore
 import Logging
@@ -31,6 +30,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "Use this state directory instead of the config's.")
     var stateDir: String?
 
+    @Option(name: .long, help: "Serve the status page and metrics on ADDR:PORT instead of the config's http.listen.")
+    var httpListen: String?
+
     @Option(name: .long, help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
@@ -40,6 +42,9 @@ struct Serve: AsyncParsableCommand {
         }
         for address in listen where ListenAddress(address) == nil {
             throw ValidationError("--listen \(address): expected ADDR:PORT or [IPV6]:PORT")
+        }
+        if let httpListen, !httpListen.contains(":") || ListenAddress(httpListen) == nil {
+            throw ValidationError("--http-listen \(httpListen): expected ADDR:PORT or [IPV6]:PORT")
         }
     }
 
@@ -64,6 +69,7 @@ struct Serve: AsyncParsableCommand {
             throw ExitCode(78) // EX_CONFIG
         }
         if !listen.isEmpty { configuration.listen = listen.compactMap(ListenAddress.init) }
+        if let httpListen { configuration.http.listen = ListenAddress(httpListen) }
         // lan.interface: the server's InterfaceWatcher reads the management interface at start
         // and every few seconds after; a missing one (not up yet at boot) does not stop the BMC.
         if let stateDir {
@@ -111,12 +117,13 @@ struct Serve: AsyncParsableCommand {
         ])
         if simulate, let address = server.boundAddresses.first {
             let host = address.ipAddress ?? "127.0.0.1"
-            FileHandle.standardOutput.write(Data("""
+            StandardStreams.writeOutput("""
                 ipmigod is simulating a switch on \(address.hostAndPort). Try:
                   ipmitool -I lanplus -H \(host) -p \(address.port ?? 623) -U admin -P admin mc info
+                \(server.observability.boundAddress.map { "Status page and metrics: http://\($0.hostAndPort)/\n" } ?? "")\
                 Stop it with Ctrl-C.
 
-                """.utf8))
+                """)
         }
         await signals.wait()
         logger.info("stopping")
@@ -140,12 +147,12 @@ struct CheckConfig: ParsableCommand {
         do {
             let configuration = try DaemonConfiguration.load(path: file)
             // Weak but allowed settings: said, without failing the check.
-            for warning in configuration.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+            for warning in configuration.warnings { StandardStreams.writeError("warning: \(warning)\n") }
             print("\(file): OK (\(configuration.bmc.users.count) users, cipher suites "
                 + configuration.bmc.channel.cipherSuites.map { String($0.id) }.joined(separator: ",")
                 + ", listening on " + configuration.listen.map(\.description).joined(separator: " ") + ")")
         } catch {
-            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            StandardStreams.writeError("\(error)\n")
             throw ExitCode(78)
         }
     }
@@ -153,33 +160,18 @@ struct CheckConfig: ParsableCommand {
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
 
-/// Prints what the running daemon last reported: sessions, SEL, events, and for each alert
-/// destination the alerts sent, acknowledged, retried and failed.
+/// Prints the running daemon's live status (the control socket's `status` verb): sessions,
+/// SEL, events, and for each alert destination the alerts sent, acknowledged, retried and failed.
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show the running daemon's alerting counters (from its state directory).")
+        abstract: "Show the running daemon's live status and alerting counters (over its control socket).")
 
-    @Option(name: .long, help: "The daemon's config file (for its state directory).")
-    var config: String?
+    @OptionGroup var daemon: ControlTarget
 
-    @Option(name: .long, help: "The daemon's state directory.")
-    var stateDir: String?
+    @Flag(name: .long, help: "The status page's JSON document (/api/status) instead of text.")
+    var json = false
 
     func run() throws {
-        var directory = stateDir
-        if directory == nil, let config {
-            do {
-                directory = try DaemonConfiguration.load(path: config).bmc.stateDirectory
-            } catch {
-                FileHandle.standardError.write(Data("\(error)\n".utf8))
-                throw ExitCode(78)
-            }
-        }
-        guard let directory else { throw ValidationError("give --config FILE or --state-dir DIR") }
-        guard let status = try StateStore(directory: directory).load(DaemonStatus.self, from: DaemonStatus.file) else {
-            FileHandle.standardError.write(Data("no status in \(directory): is the daemon running?\n".utf8))
-            throw ExitCode(1)
-        }
-        print(status.text)
+        try daemon.run(ControlRequest(verb: StatusVerb.name, arguments: json ? ["json"] : []), tool: "ipmigod status")
     }
 }

@@ -4,9 +4,9 @@
 // libc's; they count on the thread that asked, then forward to glibc's own allocator.
 // No LD_PRELOAD and no malloc hooks (gone from glibc 2.34).
 #include "AllocationCounter.h"
+#include <stdlib.h> // defines __GLIBC__ on glibc
 
 #if defined(__GLIBC__)
-#include <stddef.h>
 
 extern void *__libc_malloc(size_t size);
 extern void *__libc_calloc(size_t count, size_t size);

@@ -179,16 +179,21 @@ final class WatchdogTests: XCTestCase {
         bmc.loop.advanceTime(by: .seconds(1))
         XCTAssertEqual(bmc.platform.performed.map(\.action), [.powerOff])
         XCTAssertNil(bmc.lastSELEntry(), "don't log")
+        XCTAssertFalse(bmc.test.bmc.chassis.isPoweredOn, "the power down went through chassis control")
+        bmc.test.bmc.controlChassis(.powerUp, cause: .chassisControl, channel: 1, reason: "test") { _ in }
+        bmc.loop.run()
+        XCTAssertEqual(bmc.platform.performed.map(\.action), [.powerOff, .powerOn])
+        XCTAssertEqual(bmc.test.bmc.chassis.restartCause, .chassisControl)
 
         // OS load, no action, NMI pre-timeout 1 s before a 3 s expiry.
         XCTAssertEqual(try bmc.call(0x24, [0x03, 0x20, 0x01, 0x00, 0x1E, 0x00]).0, .ok)
         XCTAssertEqual(try bmc.call(0x22).0, .ok)
         bmc.loop.advanceTime(by: .seconds(2))
-        XCTAssertEqual(bmc.platform.performed.map(\.action), [.powerOff, .diagnosticInterrupt])
+        XCTAssertEqual(bmc.platform.performed.map(\.action), [.powerOff, .powerOn, .diagnosticInterrupt])
         XCTAssertEqual(bmc.lastSELEntry().map { Array($0[10...14]) }, [0x23, 0xFE, 0x6F, 0xC8, 0x23], "timer interrupt")
         XCTAssertEqual(try bmc.call(0x22).0, .notSupportedInPresentState, "past the pre-timeout only Set restarts it")
         bmc.loop.advanceTime(by: .seconds(1))
-        XCTAssertEqual(bmc.platform.performed.count, 2, "no action")
+        XCTAssertEqual(bmc.platform.performed.count, 3, "no action")
         XCTAssertEqual(bmc.lastSELEntry().map { Array($0[10...14]) }, [0x23, 0xFE, 0x6F, 0xC0, 0x23], "timer expired")
         XCTAssertEqual(bmc.sink.alerts.count, 1, "the expiry alerts, the interrupt does not")
     }

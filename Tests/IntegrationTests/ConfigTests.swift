@@ -85,7 +85,7 @@ final class ConfigTests: XCTestCase {
         let state = folder.appendingPathComponent("state").path
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Daemon.binary)
-        process.arguments = ["--simulate", "--listen", "127.0.0.1:\(port)", "--state-dir", state]
+        process.arguments = ["--simulate", "--listen", "127.0.0.1:\(port)", "--state-dir", state, "--http-listen", "127.0.0.1:0"]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice

@@ -1,7 +1,7 @@
 import CNetSNMP
-import Foundation
 import IPMICore
 import Logging
+import NIOConcurrencyHelpers
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -51,10 +51,10 @@ public final class PETSender: @unchecked Sendable {
     private let configuration: Configuration
     private let logger: Logger
     private let wakeup = WakeupPipe()
-    private let started = ProcessInfo.processInfo.systemUptime
+    private let started = PETSender.uptime()
 
     // Shared with callers, under `lock`.
-    private let lock = NSLock()
+    private let lock = NIOLock()
     private var queues: [UInt8: BoundedQueue<PendingAlert>] = [:]
     private var acknowledgements: [(selector: UInt8, sequenceNumber: UInt16)] = []
     private var counters: [UInt8: DestinationCounters] = [:]
@@ -63,8 +63,7 @@ public final class PETSender: @unchecked Sendable {
     /// PET Acknowledges that named nothing sent, from addresses no alert went to.
     private var strayAcknowledgements = 0
     private var stopping = false
-    private var thread: Thread?
-    private let finished = DispatchSemaphore(value: 0)
+    private var thread: DedicatedThread?
 
     // The sender thread's own.
     private var links: [UInt8: DestinationLink] = [:]
@@ -79,10 +78,7 @@ public final class PETSender: @unchecked Sendable {
         configuration.engineID.withUnsafeBufferPointer {
             ipmigod_snmp_set_engine_boots($0.baseAddress, $0.count, configuration.engineBoots)
         }
-        let thread = Thread { [self] in run() }
-        thread.name = "pet-sender"
-        self.thread = thread
-        thread.start()
+        thread = DedicatedThread(name: "pet-sender") { [self] in run() }
     }
 
     /// The thread holds the sender: call `stop()` to end it.
@@ -108,7 +104,10 @@ public final class PETSender: @unchecked Sendable {
             var queue = queues[destination.selector] ?? BoundedQueue(capacity: configuration.queueCapacity)
             let appended = queue.append(alert)
             queues[destination.selector] = queue
-            if !appended { counters[destination.selector, default: DestinationCounters()].failed += 1 }
+            if !appended {
+                counters[destination.selector, default: DestinationCounters()].failed += 1
+                counters[destination.selector, default: DestinationCounters()].dropped += 1
+            }
             return appended
         }
         if queued {
@@ -153,6 +152,11 @@ public final class PETSender: @unchecked Sendable {
         lock.withLock { counters[selector] ?? DestinationCounters() }
     }
 
+    /// Alerts waiting in a destination's queue (the metrics' queue depth).
+    public func queueDepth(for selector: UInt8) -> Int {
+        lock.withLock { queues[selector]?.count ?? 0 }
+    }
+
     /// Stops the thread and closes every session; queued alerts are dropped.
     public func stop() {
         let wasRunning: Bool = lock.withLock {
@@ -161,14 +165,14 @@ public final class PETSender: @unchecked Sendable {
         }
         guard wasRunning else { return }
         wakeup.wake()
-        finished.wait()
+        thread?.join()
     }
 
     // MARK: The sender thread
 
     private func run() {
         while !lock.withLock({ stopping }) {
-            let now = ProcessInfo.processInfo.systemUptime
+            let now = PETSender.uptime()
             applyAcknowledgements()
             var nextDue = Double.infinity
             for selector in Set(lock.withLock { Array(queues.keys) }).union(links.keys) {
@@ -180,7 +184,6 @@ public final class PETSender: @unchecked Sendable {
         }
         for link in links.values { link.close() }
         links.removeAll()
-        finished.signal()
     }
 
     private func applyAcknowledgements() {
@@ -267,6 +270,13 @@ public final class PETSender: @unchecked Sendable {
 
     private func count(_ selector: UInt8, _ update: (inout DestinationCounters) -> Void) {
         lock.withLock { update(&counters[selector, default: DestinationCounters()]) }
+    }
+
+    /// Seconds on the monotonic clock, which wall-clock changes do not move.
+    private static func uptime() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 
     /// sysUpTime: hundredths of a second since the sender started.

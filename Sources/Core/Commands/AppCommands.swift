@@ -57,18 +57,21 @@ public enum AppCommands {
         _ bmc: BMC, _ request: GetChannelAuthCapabilitiesRequest, _: RequestContext
     ) throws(CompletionCode) -> GetChannelAuthCapabilitiesResponse {
         let channel = try bmc.resolveLANChannel(request.channel)
-        let legacyTypes = bmc.configuration.channel.legacyAuthTypes[request.privilege] ?? []
         let access = bmc.channelAccess.volatile
+        // What LAN parameter 2 enables, and nothing while the channel is disabled.
+        let legacyBits = access.isEnabled ? bmc.legacyAuthTypeBits(at: request.privilege) : 0
+        let anyLegacy = access.isEnabled && [PrivilegeLevel.callback, .user, .operator, .administrator]
+            .contains { bmc.legacyAuthTypeBits(at: $0) != 0 }
         return GetChannelAuthCapabilitiesResponse(
             channel: channel,
             includesIPMI20Data: request.wantsIPMI20Data,
-            authTypes: legacyTypes.reduce(0) { $0 | $1.supportBit },
+            authTypes: legacyBits,
             perMessageAuthenticationDisabled: access.perMessageAuthenticationDisabled,
             userLevelAuthenticationDisabled: access.userLevelAuthenticationDisabled,
             nonNullUserNames: bmc.users.slots.contains { !$0.name.isEmpty && $0.canLogIn },
             nullUserNames: bmc.users.slots.contains { $0.name.isEmpty && $0.canLogIn && !$0.password.isEmpty },
             anonymousLogin: bmc.users.slots.contains { $0.name.isEmpty && $0.canLogIn && $0.password.isEmpty },
-            supportsIPMI15: !bmc.configuration.channel.legacyAuthTypes.values.allSatisfy(\.isEmpty),
+            supportsIPMI15: anyLegacy,
             supportsIPMI20: !bmc.configuration.channel.cipherSuites.isEmpty,
             kgIsSet: bmc.settings.securityKeys.kg != nil)
     }
@@ -76,18 +79,23 @@ public enum AppCommands {
     static func getSessionChallenge(
         _ bmc: BMC, _ request: GetSessionChallengeRequest, context: RequestContext
     ) throws(CompletionCode) -> GetSessionChallengeResponse {
-        guard let authType = AuthenticationType(rawValue: request.authType),
-              bmc.configuration.channel.legacyAuthTypes.values.contains(where: { $0.contains(authType) })
-        else { throw .invalidDataField }
+        guard bmc.channelAccess.volatile.isEnabled else {
+            bmc.drop("session refused", "Get Session Challenge on a disabled channel", from: context.remote, now: context.now)
+            throw CompletionCode(0xD5) // not supported in present state
+        }
+        guard let authType = AuthenticationType(rawValue: request.authType), bmc.legacyAuthTypeEnabledAtAnyLevel(authType) else {
+            throw .invalidDataField
+        }
         let name = Array(request.userName.prefix { $0 != 0 })
         guard let user = bmc.users.lookUp(name: name, privilege: nil, nameOnly: true) else {
             throw CompletionCode(name.isEmpty ? 0x82 : 0x81) // null user names disabled / invalid user name
         }
-        guard bmc.sessions.challenges.count < bmc.sessions.pendingCapacity else { throw .nodeBusy }
         let challenge = PendingChallenge(
             temporarySessionID: bmc.sessions.newSessionID(), challenge: bmc.sessions.randomBytes(16),
             authType: authType, userID: user.id, remote: context.remote, created: context.now)
-        bmc.sessions.challenges[challenge.temporarySessionID] = challenge
+        if let evicted = bmc.sessions.challenges.insert(challenge, id: challenge.temporarySessionID) {
+            bmc.drop("half-open session evicted", "IPMI 1.5 challenge of \(evicted.remote)", from: context.remote, now: context.now)
+        }
         return GetSessionChallengeResponse(temporarySessionID: challenge.temporarySessionID, challenge: challenge.challenge)
     }
 
@@ -105,18 +113,27 @@ public enum AppCommands {
               let userLimit = user.privilegeLimit,
               requested <= min(userLimit, bmc.channelAccess.volatile.privilegeLimit)
         else { throw CompletionCode(0x86) } // requested maximum privilege exceeds user or channel limit
-        guard bmc.configuration.channel.legacyAuthTypes[requested]?.contains(challenge.authType) == true else {
+        guard bmc.channelAccess.volatile.isEnabled, bmc.legacyAuthTypeEnabled(challenge.authType, at: requested) else {
             throw CompletionCode(0x86)
         }
         var random = SystemRandomNumberGenerator()
         let inbound = UInt32.random(in: 1...0x7FFF_FFFF, using: &random)
         // A session starts at User level (or Callback if that is all it may have): IPMI 2.0 section 22.18.
-        guard let session = bmc.sessions.activate(
-            id: challenge.temporarySessionID, kind: .legacy(challenge.authType), userID: user.id,
-            remote: challenge.remote, maximumPrivilege: requested, privilege: min(requested, .user),
-            inbound: SequenceWindow(initial: inbound &- 1, ahead: 8, behind: 8),
-            outboundSequence: request.initialOutboundSequence &- 1, now: context.now)
-        else { throw CompletionCode(0x81) } // no session slot available
+        let session: Session
+        do throws(SessionTable.Refusal) {
+            session = try bmc.sessions.activate(
+                id: challenge.temporarySessionID, kind: .legacy(challenge.authType), user: user,
+                remote: challenge.remote, maximumPrivilege: requested, privilege: min(requested, .user),
+                inbound: SequenceWindow(initial: inbound &- 1, ahead: 8, behind: 8),
+                outboundSequence: request.initialOutboundSequence &- 1, now: context.now)
+        } catch {
+            bmc.noteRefusal(error, user: user, from: challenge.remote, now: context.now)
+            switch error {
+            case .full: throw CompletionCode(0x81) // no session slot available
+            case .userLimit: throw CompletionCode(0x82) // no slot available for given user
+            case .reservedForAdministrator: throw CompletionCode(0x83) // no slot for the user's privilege
+            }
+        }
         bmc.logger.info("session opened", metadata: [
             "session": "\(session.handle)", "user": "\(user.id)", "auth_type": "\(challenge.authType)",
             "remote": "\(challenge.remote)",
@@ -134,8 +151,7 @@ public enum AppCommands {
                 throw .invalidDataField
             }
             guard level <= session.maximumPrivilege else { throw CompletionCode(0x81) } // exceeds user/channel limit
-            if case .legacy(let authType) = session.kind,
-               bmc.configuration.channel.legacyAuthTypes[level]?.contains(authType) != true {
+            if case .legacy(let authType) = session.kind, !bmc.legacyAuthTypeEnabled(authType, at: level) {
                 throw CompletionCode(0x80) // level not available with this session's authentication
             }
             session.privilege = level
@@ -263,6 +279,7 @@ public enum AppCommands {
     static func setUserAccess(_ bmc: BMC, _ request: SetUserAccessRequest, context: RequestContext) throws(CompletionCode) -> EmptyResponse {
         _ = try bmc.resolveLANChannel(request.channel)
         guard var user = bmc.users[request.userID] else { throw .invalidDataField }
+        let previous = user
         if request.privilegeLimit == PrivilegeLevel.noAccessRawValue {
             user.privilegeLimit = nil
         } else {
@@ -276,7 +293,12 @@ public enum AppCommands {
             user.linkAuthentication = request.linkAuthentication
             user.ipmiMessaging = request.ipmiMessaging
         }
+        if let limit = request.sessionLimit {
+            guard Int(limit) <= bmc.sessions.capacity else { throw .invalidDataField }
+            user.sessionLimit = limit
+        }
         try bmc.updateUser(user)
+        bmc.userChanged(from: previous, to: user, keeping: context.session)
         return EmptyResponse()
     }
 
@@ -302,12 +324,16 @@ public enum AppCommands {
 
     static func setUserPassword(_ bmc: BMC, _ request: SetUserPasswordRequest, context: RequestContext) throws(CompletionCode) -> EmptyResponse {
         guard var user = bmc.users[request.userID] else { throw .invalidDataField }
+        let previous = user
+        defer { bmc.userChanged(from: previous, to: bmc.users[request.userID] ?? previous, keeping: context.session) }
         switch request.operation {
         case .disable, .enable:
             user.enabled = request.operation == .enable
         case .setPassword:
             guard let password = request.password else { throw .requestDataLengthInvalid }
             user.password = Array(password.reversed().drop { $0 == 0 }.reversed())
+            // As the config refuses them: an empty password lets anyone who knows the name in.
+            guard !user.password.isEmpty else { throw .invalidDataField }
         case .testPassword:
             guard let password = request.password else { throw .requestDataLengthInvalid }
             guard request.isTwentyByteForm || user.password.count <= 16 else {

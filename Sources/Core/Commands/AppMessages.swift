@@ -292,12 +292,15 @@ public struct SetUserAccessRequest: CommandRequest {
     public var userID: UInt8
     /// Raw privilege limit: 1..5, or 0x0F for no access.
     public var privilegeLimit: UInt8
+    /// The optional byte 4: sessions the user may hold at once, 0 for no limit of its own;
+    /// nil when the request leaves it out (the limit stays as it was).
+    public var sessionLimit: UInt8?
 
     public init(from reader: inout RequestReader) throws(CompletionCode) {
         let first = try reader.byte()
         userID = try reader.byte() & 0x3F
         privilegeLimit = try reader.byte() & 0x0F
-        if reader.remaining > 0 { _ = try reader.byte() } // session limit: not enforced per user
+        sessionLimit = reader.remaining > 0 ? try reader.byte() & 0x0F : nil
         try reader.end()
         changesFlags = first & 0x80 != 0
         callbackOnly = first & 0x40 != 0

@@ -151,6 +151,15 @@ public struct CommandDispatcher: Sendable {
         return index == 0 ? nil : specs[index - 1]
     }
 
+    /// Every command the dispatcher answers, for tests that walk them all.
+    public var commands: [CommandKey: CommandSpec] {
+        var commands: [CommandKey: CommandSpec] = [:]
+        for (slot, index) in slots.enumerated() where index != 0 {
+            commands[CommandKey(NetFn(UInt8(slot >> 8) << 1), UInt8(slot & 0xFF))] = specs[Int(index) - 1]
+        }
+        return commands
+    }
+
     /// Runs a request and writes its completion code and data after the LAN response header.
     public func dispatch(_ request: IPMIRequest, context: RequestContext, bmc: BMC, to output: inout ByteBuffer) {
         IPMIResponseWriter.write(respondingTo: request, to: &output) { body in
@@ -173,4 +182,10 @@ public struct CommandDispatcher: Sendable {
             }
         }
     }
+}
+
+extension BMC {
+    /// Every command this BMC answers, by netfn and command (the privilege matrix test and
+    /// the fuzz target's seeds walk them).
+    public var commandTable: [CommandKey: CommandSpec] { dispatcher.commands }
 }

@@ -10,6 +10,9 @@ public struct UserRecord: Codable, Sendable, Equatable {
     public var ipmiMessaging: Bool
     public var linkAuthentication: Bool
     public var callbackOnly: Bool
+    /// How many sessions the user may hold at once (Set User Access byte 4); 0 means only the
+    /// BMC's limit applies.
+    public var sessionLimit: UInt8 = 0
 
     /// An empty slot may use IPMI messaging once it is enabled and given a password and a
     /// privilege limit, so ipmitool's user set name / set password / priv / enable suffice.
@@ -40,7 +43,7 @@ public struct UserRecord: Codable, Sendable, Equatable {
     public var canLogIn: Bool { enabled && ipmiMessaging && privilegeLimit != nil }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, password, enabled, privilegeLimit, ipmiMessaging, linkAuthentication, callbackOnly
+        case id, name, password, enabled, privilegeLimit, ipmiMessaging, linkAuthentication, callbackOnly, sessionLimit
     }
 
     public init(from decoder: any Decoder) throws {
@@ -56,6 +59,7 @@ public struct UserRecord: Codable, Sendable, Equatable {
         ipmiMessaging = try container.decode(Bool.self, forKey: .ipmiMessaging)
         linkAuthentication = try container.decode(Bool.self, forKey: .linkAuthentication)
         callbackOnly = try container.decode(Bool.self, forKey: .callbackOnly)
+        sessionLimit = try container.decodeIfPresent(UInt8.self, forKey: .sessionLimit) ?? 0
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -68,6 +72,7 @@ public struct UserRecord: Codable, Sendable, Equatable {
         try container.encode(ipmiMessaging, forKey: .ipmiMessaging)
         try container.encode(linkAuthentication, forKey: .linkAuthentication)
         try container.encode(callbackOnly, forKey: .callbackOnly)
+        if sessionLimit != 0 { try container.encode(sessionLimit, forKey: .sessionLimit) }
     }
 }
 

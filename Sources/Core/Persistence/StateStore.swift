@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The daemon's state directory: one JSON document per kind of state, each replaced
 /// atomically and durably before the change is acknowledged to a client.

@@ -38,6 +38,12 @@ extension BMC {
                                  authType: AuthenticationType, now: NIODeadline, into output: inout ByteBuffer) -> Bool {
         guard let user = users[session.userID] else { return false }
         let password = user.legacyPassword
+        // Disabled or denied access since the session opened: the session ends here.
+        guard user.canLogIn else {
+            sessions.close(id: session.id)
+            drop("session of a user no longer allowed", "session \(session.handle), user \(user.id)", from: session.remote, now: now)
+            return false
+        }
         // With per-message authentication disabled, packets after activation may be unauthenticated.
         let unauthenticatedAllowed = channelAccess.volatile.perMessageAuthenticationDisabled && packet.authType == .none
         guard packet.authType == authType || unauthenticatedAllowed else {
@@ -74,10 +80,19 @@ extension BMC {
                                                   sequence: packet.sequence, message: packet.message.readableBytesView)
             guard let expected, let received = packet.authCode, constantTimeEquals(expected, received) else {
                 // A wrong password: the spec has the BMC stay silent.
-                drop("bad authentication", "Activate Session for user \(user.id) with a wrong password", from: challenge.remote, now: now)
+                sessions.challenges[packet.sessionID] = nil
+                noteBadPassword(user, "IPMI 1.5 Activate Session", from: challenge.remote, now: now)
                 return false
             }
         }
+        // Locked out after bad passwords: silent, as for a wrong password, so the lockout
+        // tells a guesser nothing about this one.
+        guard mayAttemptLogin(user, now: now) else {
+            sessions.challenges[packet.sessionID] = nil
+            drop("session refused", "user \(user.id) locked out after bad passwords", from: challenge.remote, now: now)
+            return false
+        }
+        if packet.authType != .none { noteLogin(user) } // the password is proven
         respond(to: request, context: RequestContext(privilege: .none, session: nil, remote: challenge.remote,
                                                      challenge: challenge, now: now))
         if let session = sessions.session(id: packet.sessionID) {

@@ -24,4 +24,7 @@ public struct PendingHandshake: Sendable {
     public var exchange: RAKPExchange?
     public var userID: UInt8 = 0
     public var grantedPrivilege: PrivilegeLevel = .none
+    /// A login attempt for `userID`: RAKP 2 went out with an HMAC of the password. Until it
+    /// ends in a session it counts against the bad-password threshold (see `BadPasswordLockout`).
+    public var isAttempt = false
 }

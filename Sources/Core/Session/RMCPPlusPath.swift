@@ -63,6 +63,12 @@ extension BMC {
             drop("bad authentication", "integrity check failed in session \(session.handle)", from: remote, now: now)
             return false
         }
+        // Disabled or denied access since the session opened: the session ends here.
+        guard users[session.userID]?.canLogIn == true else {
+            sessions.close(id: session.id)
+            drop("session of a user no longer allowed", "session \(session.handle), user \(session.userID)", from: remote, now: now)
+            return false
+        }
         guard session.inbound.accept(packet.sequence) else {
             drop("replayed or stale packet", "sequence \(packet.sequence) in session \(session.handle)", from: remote, now: now)
             return false
@@ -114,14 +120,15 @@ extension BMC {
             return answer(.unauthorizedRole)
         }
         guard channelAccess.volatile.isEnabled else { return answer(.insufficientResources) }
-        guard !sessions.isFull, sessions.handshakes.count < sessions.pendingCapacity else {
-            return answer(.insufficientResources)
-        }
+        guard !sessions.isFull else { return answer(.insufficientResources) }
 
         let handshake = PendingHandshake(
             managedSessionID: sessions.newSessionID(), consoleSessionID: request.consoleSessionID, suite: suite,
             suiteMaximumPrivilege: suiteMaximum, requestedPrivilege: requested, remote: remote, created: now)
-        sessions.handshakes[handshake.managedSessionID] = handshake
+        if let evicted = sessions.handshakes.insert(handshake, id: handshake.managedSessionID) {
+            drop("half-open session evicted", "RMCP+ handshake of \(evicted.remote)", from: remote, now: now)
+            settle(evicted, "RMCP+ handshake evicted after RAKP 2", now: now)
+        }
         return answer(.ok, handshake, privilege: requested == 0 ? ceiling : PrivilegeLevel(rawValue: requested)!)
     }
 
@@ -148,6 +155,11 @@ extension BMC {
             return nil
         }
         consoleSessionID = handshake.consoleSessionID
+        // Each RAKP 2 carries an HMAC of the password (CVE-2013-4786): a few per address.
+        guard sessions.rakp1Budget.allow(remote, now: now) else {
+            drop("RAKP 1 throttled", "too many from one address", from: remote, now: now)
+            return answer(.insufficientResources, tag: message.messageTag)
+        }
         guard let privilege = PrivilegeLevel(rawValue: message.requestedPrivilege), privilege != .none else {
             return answer(.invalidRole, tag: message.messageTag)
         }
@@ -155,6 +167,14 @@ extension BMC {
               let userLimit = user.privilegeLimit
         else {
             sessions.handshakes[message.managedSessionID] = nil
+            counters.noteAuthenticationFailure(user: nil)
+            return answer(.unauthorizedName, tag: message.messageTag)
+        }
+        // Locked out, or as many attempts in flight as bad passwords left: no RAKP 2, so no
+        // HMAC to collect while the lockout lasts.
+        guard handshake.isAttempt || mayAttemptLogin(user, now: now) else {
+            sessions.handshakes[message.managedSessionID] = nil
+            drop("session refused", "user \(user.id) locked out after bad passwords", from: remote, now: now)
             return answer(.unauthorizedName, tag: message.messageTag)
         }
         var ceiling = min(userLimit, handshake.suiteMaximumPrivilege, channelAccess.volatile.privilegeLimit)
@@ -173,6 +193,7 @@ extension BMC {
         handshake.exchange = exchange
         handshake.userID = user.id
         handshake.grantedPrivilege = privilege
+        handshake.isAttempt = true
         sessions.handshakes[message.managedSessionID] = handshake
         return answer(.ok, tag: message.messageTag, RAKPMessage2(
             messageTag: message.messageTag, status: .ok, consoleSessionID: handshake.consoleSessionID,
@@ -197,23 +218,38 @@ extension BMC {
             if status != .ok { drop("session refused", "RAKP 3: \(status)", from: remote, now: now) }
             return (.rakp4, buffer)
         }
-        // The console gave up (it found our RAKP 2 code wrong): forget the handshake, say nothing.
+        // The console gave up: forget the handshake, say nothing. If it found our RAKP 2 code
+        // wrong, its password is not the user's: that is how ipmitool reports a bad password.
         guard message.status == .ok else {
-            drop("session refused", "console aborted at RAKP 3 with \(message.status)", from: remote, now: now)
+            if message.status == .invalidIntegrityCheckValue {
+                settle(handshake, "RAKP 2 code refused by the console", now: now)
+            } else {
+                drop("session refused", "console aborted at RAKP 3 with \(message.status)", from: remote, now: now)
+            }
             return nil
         }
         guard constantTimeEquals(message.keyExchangeAuthCode, exchange.rakp3AuthCode(userKey: user.key)) else {
+            settle(handshake, "RAKP 3 with a wrong code", now: now)
             return answer(.invalidIntegrityCheckValue)
         }
+        // The console knows the password: its RAKP 2 was no harvest, and its user's bad
+        // passwords are forgiven, whether or not a slot is free.
+        sessions.rakp1Budget.refund(remote)
+        noteLogin(user)
         let sik = exchange.sessionIntegrityKey(bmcKey: settings.securityKeys.sessionKeyBase(userKey: user.key))
         let protection = PacketProtection(suite: handshake.suite, sessionIntegrityKey: sik, password: user.key)
-        guard let session = sessions.activate(
-            id: handshake.managedSessionID,
-            kind: .rmcpPlus(protection, consoleSessionID: handshake.consoleSessionID),
-            userID: user.id, remote: remote, maximumPrivilege: handshake.grantedPrivilege,
-            privilege: handshake.grantedPrivilege,
-            inbound: SequenceWindow(initial: nil, ahead: 16, behind: 16), outboundSequence: 0, now: now)
-        else { return answer(.insufficientResources) }
+        let session: Session
+        do throws(SessionTable.Refusal) {
+            session = try sessions.activate(
+                id: handshake.managedSessionID,
+                kind: .rmcpPlus(protection, consoleSessionID: handshake.consoleSessionID),
+                user: user, remote: remote, maximumPrivilege: handshake.grantedPrivilege,
+                privilege: handshake.grantedPrivilege,
+                inbound: SequenceWindow(initial: nil, ahead: 16, behind: 16), outboundSequence: 0, now: now)
+        } catch {
+            noteRefusal(error, user: user, from: remote, now: now)
+            return answer(error == .full ? .insufficientResources : .insufficientResourcesForRole)
+        }
         logger.info("session opened", metadata: [
             "session": "\(session.handle)", "user": "\(user.id)", "cipher_suite": "\(handshake.suite.id)",
             "privilege": "\(session.privilege.name)", "remote": "\(remote)",

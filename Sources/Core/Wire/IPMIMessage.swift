@@ -3,9 +3,12 @@ import NIOCore
 /// The two's-complement checksum IPMI uses over message bytes.
 @inlinable
 func ipmiChecksum(_ bytes: ByteBufferView) -> UInt8 {
-    var sum: UInt8 = 0
-    for byte in bytes { sum &+= byte }
-    return 0 &- sum
+    // Over raw bytes: a ByteBufferView's subscript is a generic call per byte in debug builds.
+    bytes.withUnsafeBytes { raw in
+        var sum: UInt8 = 0
+        for byte in raw { sum &+= byte }
+        return 0 &- sum
+    }
 }
 
 /// An IPMI request as carried over LAN (IPMI 2.0 section 13.8, table 13-4):

@@ -1,20 +1,13 @@
-import Yams
-
 extension ConfigNode {
-    /// The root of a YAML document, for files other than the main config (scenarios).
-    /// The one place besides `DaemonConfiguration.parse` that knows the YAML library.
+    /// The root of a YAML document: the config file, and the scenario files.
     static func document(yaml text: String, file: String) throws(ConfigError) -> ConfigNode {
+        let document: YAMLNode?
         do {
-            guard let node = try Yams.compose(yaml: text) else {
-                throw ConfigError(file: file, line: nil, field: "", message: "the file is empty")
-            }
-            return ConfigNode(node, file: file, field: "")
-        } catch let error as ConfigError {
-            throw error
-        } catch let error as YamlError {
-            throw ConfigError(file: file, line: error.line, field: "", message: "not valid YAML: \(error.problem)")
+            document = try YAMLParser.compose(text)
         } catch {
-            throw ConfigError(file: file, line: nil, field: "", message: "not valid YAML: \(error)")
+            throw ConfigError(file: file, line: error.line, field: error.field, message: "not valid YAML: \(error.problem)")
         }
+        guard let root = document else { throw ConfigError(file: file, line: nil, field: "", message: "the file is empty") }
+        return ConfigNode(root, file: file, field: "")
     }
 }

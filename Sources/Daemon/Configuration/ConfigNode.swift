@@ -1,21 +1,20 @@
 import IPMICore
-import Yams
 
 /// A YAML node with its place in the file, for reading a config with errors that name the
 /// file, line and field. Mappings remember which keys were read so unknown ones are caught.
 final class ConfigNode {
-    let node: Node
+    let node: YAMLNode
     let file: String
     let field: String
     private var readKeys: Set<String> = []
 
-    init(_ node: Node, file: String, field: String) {
+    init(_ node: YAMLNode, file: String, field: String) {
         self.node = node
         self.file = file
         self.field = field
     }
 
-    var line: Int? { node.mark.map { $0.line } }
+    var line: Int? { node.line }
 
     func error(_ message: String) -> ConfigError {
         ConfigError(file: file, line: line, field: field, message: message)
@@ -27,12 +26,9 @@ final class ConfigNode {
 
     /// The value under `key`, or nil when absent or null.
     func child(_ key: String) throws(ConfigError) -> ConfigNode? {
-        guard let mapping = node.mapping else { throw error("expected a mapping of keys to values") }
+        guard node.mapping != nil else { throw error("expected a mapping of keys to values") }
         readKeys.insert(key)
-        guard let value = mapping[key] else { return nil }
-        if let scalar = value.scalar, scalar.style == .plain, ["", "~", "null", "Null", "NULL"].contains(scalar.string) {
-            return nil
-        }
+        guard let value = node[key], !value.isNull else { return nil }
         return ConfigNode(value, file: file, field: childField(key))
     }
 
@@ -53,7 +49,7 @@ final class ConfigNode {
         guard let mapping = node.mapping else { throw error("expected a mapping of keys to values") }
         var result: [(String, ConfigNode)] = []
         for (key, value) in mapping {
-            guard let name = key.string else { throw ConfigNode(key, file: file, field: field).error("keys must be strings") }
+            guard let name = key.scalar else { throw ConfigNode(key, file: file, field: field).error("keys must be strings") }
             readKeys.insert(name)
             result.append((name, ConfigNode(value, file: file, field: childField(name))))
         }
@@ -63,9 +59,9 @@ final class ConfigNode {
     /// Refuses keys no reader asked for: a typo must not silently leave a default in force.
     func rejectUnknownKeys() throws(ConfigError) {
         guard let mapping = node.mapping else { return }
-        for key in mapping.keys {
-            guard let name = key.string, readKeys.contains(name) else {
-                throw ConfigError(file: file, line: key.mark?.line, field: childField(key.string ?? "?"),
+        for (key, _) in mapping {
+            guard let name = key.scalar, readKeys.contains(name) else {
+                throw ConfigError(file: file, line: key.line, field: childField(key.scalar ?? "?"),
                                   message: "unknown key")
             }
         }
@@ -75,11 +71,11 @@ final class ConfigNode {
 
     func string() throws(ConfigError) -> String {
         guard let scalar = node.scalar else { throw error("expected a single value") }
-        return scalar.string
+        return scalar
     }
 
     func integer<T: FixedWidthInteger>(_ type: T.Type = T.self, in range: ClosedRange<T>) throws(ConfigError) -> T {
-        let text = try string().replacingOccurrences(of: "_", with: "")
+        let text = try string().filter { $0 != "_" }
         let value: T? = if text.lowercased().hasPrefix("0x") { T(text.dropFirst(2), radix: 16) } else { T(text) }
         guard let value, range.contains(value) else {
             throw error("expected a whole number from \(range.lowerBound) to \(range.upperBound), not \"\(text)\"")

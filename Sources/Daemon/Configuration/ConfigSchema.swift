@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import IPMICore
 
 /// The config file's layout: every section and key, its type and its default.
@@ -18,6 +18,7 @@ struct ConfigSchema {
         let fru = try readFRU(root.child("fru"))
         let lan = try readLAN(root.child("lan"))
         let pef = try readPEF(root.child("pef"))
+        let http = try readHTTP(root.child("http"))
         let simulation = try readSimulation(root.child("simulate"), sensors: sensors)
         let platform = try readHooks(root.child("hooks"))
         let chassis = try readChassis(root.child("chassis"))
@@ -31,6 +32,7 @@ struct ConfigSchema {
         bmc.pef = pef
         bmc.chassis = chassis
         var configuration = DaemonConfiguration(listen: listen, bmc: bmc, generatesSystemGUID: generatesGUID)
+        configuration.http = http
         configuration.warnings = try ConfigWarnings(root: root).all()
         configuration.simulation = simulation
         configuration.platform = platform

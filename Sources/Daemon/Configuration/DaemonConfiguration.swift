@@ -1,6 +1,4 @@
-import Foundation
 import IPMICore
-import Yams
 
 /// An address and UDP port to serve IPMI on.
 struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
@@ -38,6 +36,8 @@ struct DaemonConfiguration: Sendable {
     var bmc: BMCConfiguration
     /// The system GUID was not configured: use the one generated at first start.
     var generatesSystemGUID: Bool
+    /// The status page and metrics endpoint, and the reading history.
+    var http = HTTPConfiguration()
     /// Weak settings the config is allowed (cipher suite 0, authentication type none, the
     /// null user): reported by check-config and logged at start, never refused.
     var warnings: [ConfigError] = []
@@ -48,45 +48,18 @@ struct DaemonConfiguration: Sendable {
 
     /// Reads and validates a config file; nothing is half-applied on error.
     static func load(path: String) throws(ConfigError) -> DaemonConfiguration {
-        let text: String
+        let bytes: [UInt8]?
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            // The config is not state: a link to it (as conf/ipmigod-simulate.yaml is) is followed.
+            bytes = try AtomicFile.read(path, followingLinks: true)
         } catch {
-            throw ConfigError(file: path, line: nil, field: "", message: "cannot read: \(error.localizedDescription)")
+            throw ConfigError(file: path, line: nil, field: "", message: "cannot read: \(error)")
         }
-        return try parse(text, file: path)
+        guard let bytes else { throw ConfigError(file: path, line: nil, field: "", message: "cannot read: no such file") }
+        return try parse(String(decoding: bytes, as: UTF8.self), file: path)
     }
 
     static func parse(_ text: String, file: String) throws(ConfigError) -> DaemonConfiguration {
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: text) else {
-                throw ConfigError(file: file, line: nil, field: "", message: "the file is empty")
-            }
-            root = node
-        } catch let error as ConfigError {
-            throw error
-        } catch let error as YamlError {
-            throw ConfigError(file: file, line: error.line, field: "", message: "not valid YAML: \(error.problem)")
-        } catch {
-            throw ConfigError(file: file, line: nil, field: "", message: "not valid YAML: \(error)")
-        }
-        return try ConfigSchema(root: ConfigNode(root, file: file, field: "")).read()
-    }
-}
-
-extension YamlError {
-    var line: Int? {
-        switch self {
-        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): mark.line
-        default: nil
-        }
-    }
-
-    var problem: String {
-        switch self {
-        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _): problem
-        default: "\(self)"
-        }
+        try ConfigSchema(root: ConfigNode.document(yaml: text, file: file)).read()
     }
 }

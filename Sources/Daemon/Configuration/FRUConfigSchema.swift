@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import IPMICore
 
 extension ConfigSchema {
@@ -62,16 +62,15 @@ private extension ConfigNode {
     /// A board manufacturing date: "2026-01-15T08:00:00Z" (any UTC offset) or "2026-01-15" (midnight UTC).
     func fruDate() throws(ConfigError) -> Date {
         let text = try string()
-        let withTime = ISO8601DateFormatter()
-        let dateOnly = ISO8601DateFormatter()
-        dateOnly.formatOptions = [.withFullDate]
-        guard let date = withTime.date(from: text) ?? dateOnly.date(from: text) else {
+        let withTime = Date.ISO8601FormatStyle()
+        let dateOnly = Date.ISO8601FormatStyle().year().month().day()
+        guard let date = (try? withTime.parse(text)) ?? (try? dateOnly.parse(text)) else {
             throw error("expected a date like 2026-01-15T08:00:00Z or 2026-01-15, not \"\(text)\"")
         }
         guard FRUDate.minutes(date) != nil else {
             let range = FRUDate.representable
-            throw error("the FRU format holds dates from \(withTime.string(from: range.lowerBound)) "
-                        + "to \(withTime.string(from: range.upperBound)), not \(text)")
+            throw error("the FRU format holds dates from \(withTime.format(range.lowerBound)) "
+                        + "to \(withTime.format(range.upperBound)), not \(text)")
         }
         return date
     }

@@ -2,8 +2,8 @@
 import Glibc
 #endif
 
-/// The client side of the control socket, for `ipmigod sim ...`: one request, one response,
-/// blocking (a command-line tool has nothing else to do).
+/// The client side of the control socket, for `ipmigod status` and `ipmigod sim ...`: one
+/// request, one response, blocking (a command-line tool has nothing else to do).
 enum ControlClient {
     enum Failure: Error, CustomStringConvertible {
         /// No daemon listens there.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import IPMICore
 #if canImport(Glibc)
 import Glibc
@@ -17,7 +17,7 @@ enum NetworkInterface {
         var addresses = LANInterfaceAddresses()
         guard FileManager.default.fileExists(atPath: "\(sysfs)/\(name)") else { throw NotFound(name: name) }
         if let text = try? String(contentsOfFile: "\(sysfs)/\(name)/address", encoding: .utf8) {
-            let bytes = text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ":").compactMap { UInt8($0, radix: 16) }
+            let bytes = text.trimmingWhitespace.split(separator: ":").compactMap { UInt8($0, radix: 16) }
             if bytes.count == 6 { addresses.macAddress = bytes }
         }
         var list: UnsafeMutablePointer<ifaddrs>?

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A Linux hwmon attribute, found by the chip's name and the attribute's label (or name),
 /// never by the hwmonN index, which can change between boots. Values are scaled from
@@ -36,7 +36,7 @@ struct HwmonReader: SensorReader {
         for directory in directories {
             let base = "\(root)/\(directory)"
             guard case .success(let name) = TextFile.read("\(base)/name"),
-                  name.trimmingCharacters(in: .whitespacesAndNewlines) == chip
+                  name.trimmingWhitespace == chip
             else { continue }
             if let attribute {
                 return scaled("\(base)/\(attribute)_input", attribute: attribute)
@@ -44,7 +44,7 @@ struct HwmonReader: SensorReader {
             let files = (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []
             for file in files.sorted() where file.hasSuffix("_label") {
                 guard case .success(let text) = TextFile.read("\(base)/\(file)"),
-                      text.trimmingCharacters(in: .whitespacesAndNewlines) == label
+                      text.trimmingWhitespace == label
                 else { continue }
                 let attribute = String(file.dropLast("_label".count))
                 return scaled("\(base)/\(attribute)_input", attribute: attribute)

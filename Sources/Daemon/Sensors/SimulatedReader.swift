@@ -1,4 +1,6 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import IPMICore
 
 /// A simulated sensor following its waveform over the daemon's uptime.

@@ -1,4 +1,3 @@
-import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -19,7 +18,7 @@ enum TextFile {
 
     static func number(_ path: String) -> Result<Double, SensorReadError> {
         read(path).flatMap { text in
-            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = text.trimmingWhitespace
             guard let value = Double(trimmed), value.isFinite else {
                 return .failure(SensorReadError(description: "\(path): not a number: \"\(trimmed.prefix(32))\""))
             }

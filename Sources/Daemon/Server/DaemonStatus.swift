@@ -1,14 +1,11 @@
-import Foundation
 import IPMIAlerting
 import IPMICore
 import Logging
 
-/// What `ipmigod status` shows: a snapshot the daemon writes to its state directory every few
-/// seconds (and logs when it changes), so an operator can see alerting at work without IPMI.
-struct DaemonStatus: Codable, Equatable {
-    static let file = "status.json"
-
-    struct Destination: Codable, Equatable {
+/// What `ipmigod status` shows, from the snapshot the BMC publishes (read live over the
+/// control socket, `/api/status.txt`), so an operator can see alerting at work without IPMI.
+struct DaemonStatus: Equatable {
+    struct Destination: Equatable {
         var selector: UInt8
         var address: String
         var version: String
@@ -29,24 +26,20 @@ struct DaemonStatus: Codable, Equatable {
     var snmpEngineBoots: UInt32
     var chassis: ChassisStatus?
 
-    /// Taken on the BMC's event loop.
-    init(bmc: BMC, sender: PETSender) {
-        activeSessions = bmc.sessions.active.count
-        selEntries = bmc.sel.entryCount
-        eventsLogged = bmc.eventsLogged
-        alertsRaised = bmc.alertsRaised
-        destinations = (UInt8(0)...15).compactMap { selector in
-            guard let destination = bmc.lan.destination(selector: selector) else { return nil }
-            return Destination(selector: selector, address: destination.address.map(String.init).joined(separator: ".")
-                                   + ":\(destination.port)",
-                               version: destination.version.rawValue, acknowledged: destination.isAcknowledged,
-                               counters: sender.counters(for: selector))
+    init(_ snapshot: MemberSnapshot) {
+        activeSessions = snapshot.bmc.sessionsActive
+        selEntries = snapshot.bmc.sel.entries
+        eventsLogged = snapshot.bmc.eventsLogged
+        alertsRaised = snapshot.bmc.alertsRaised
+        destinations = snapshot.destinations.map {
+            Destination(selector: $0.selector, address: $0.address, version: $0.version, acknowledged: $0.acknowledged,
+                        counters: $0.counters)
         }
-        droppedPackets = bmc.drops.counts
-        strayAcknowledgements = sender.strayAcknowledgementCount
-        snmpEngineID = sender.engine.id.hexString
-        snmpEngineBoots = sender.engine.boots
-        chassis = ChassisStatus(bmc: bmc)
+        droppedPackets = snapshot.bmc.drops
+        strayAcknowledgements = snapshot.strayAcknowledgements
+        snmpEngineID = snapshot.snmpEngineID
+        snmpEngineBoots = snapshot.snmpEngineBoots
+        chassis = snapshot.chassis
     }
 
     var text: String {
@@ -74,14 +67,12 @@ struct DaemonStatus: Codable, Equatable {
     }
 }
 
-/// Writes the status every few seconds and logs it when alerting counters change.
+/// Logs the alerting counters when they change (fed each published snapshot).
 final class StatusReporter {
-    private let store: StateStore
     private let logger: Logger
     private var last: DaemonStatus?
 
-    init(store: StateStore, logger: Logger) {
-        self.store = store
+    init(logger: Logger) {
         self.logger = logger
     }
 
@@ -94,10 +85,16 @@ final class StatusReporter {
             ])
         }
         last = status
-        do {
-            try store.save(status, as: DaemonStatus.file)
-        } catch {
-            logger.warning("cannot write \(DaemonStatus.file): \(error)")
-        }
+    }
+}
+
+extension DaemonStatus {
+    /// What `ipmigod status` and `/api/status.txt` show: each member's status (under its name
+    /// in a fleet); nil before the first snapshot is published.
+    static func text(of members: [MemberSnapshot]) -> String? {
+        guard !members.isEmpty else { return nil }
+        return members.map { member in
+            (member.member.isEmpty ? "" : "member \(member.member):\n") + DaemonStatus(member).text
+        }.joined(separator: "\n") + "\n"
     }
 }

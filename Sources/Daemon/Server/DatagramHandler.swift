@@ -25,7 +25,7 @@ final class DatagramHandler: ChannelInboundHandler {
         output.clear()
         defer { self.output = output }
         let remote = RemoteConsole(envelope.remoteAddress)
-        if let ack = RMCPHeader.acknowledgement(for: envelope.data) {
+        if envelope.data.readableBytes <= DatagramLimits.maximumSize, let ack = RMCPHeader.acknowledgement(for: envelope.data) {
             context.write(wrapOutboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: ack)), promise: nil)
             pendingWrites = true
         }
@@ -66,6 +66,8 @@ extension RemoteConsole {
         switch address {
         case .v4(let v4):
             self.init(ipv4NetworkOrder: v4.address.sin_addr.s_addr, port: UInt16(address.port ?? 0))
+        case .v6(let v6):
+            self = withUnsafeBytes(of: v6.address.sin6_addr) { RemoteConsole(ipv6: $0, port: UInt16(address.port ?? 0)) }
         default:
             self.init(ipv4: nil, port: UInt16(address.port ?? 0))
         }

@@ -22,11 +22,14 @@ final class IPMIServer: Sendable {
     private let bmc: NIOLoopBound<BMC>
     private let channels: [any Channel]
     let boundAddresses: [SocketAddress]
-    /// STATE/control.sock: `ipmigod sim ...` and later verbs.
+    let observability: ObservabilityServer
+    /// STATE/control.sock: `ipmigod status`, `ipmigod sim ...` and later verbs.
     private let control: ControlServer
 
     private init(group: MultiThreadedEventLoopGroup, pollerGroup: MultiThreadedEventLoopGroup, sender: PETSender,
-                 diskWriter: NIOThreadPool, bmc: NIOLoopBound<BMC>, channels: [any Channel], control: ControlServer) {
+                 diskWriter: NIOThreadPool, bmc: NIOLoopBound<BMC>, channels: [any Channel],
+                 observability: ObservabilityServer, control: ControlServer) {
+        self.observability = observability
         self.control = control
         self.group = group
         self.pollerGroup = pollerGroup
@@ -39,6 +42,7 @@ final class IPMIServer: Sendable {
 
     static func start(configuration: DaemonConfiguration, logger: Logger,
                       onColdReset: (@Sendable () -> Void)? = nil) async throws -> IPMIServer {
+        let timings = DaemonTimings()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let pollerGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()
@@ -46,20 +50,21 @@ final class IPMIServer: Sendable {
         diskWriter.start()
         var startedSender: PETSender?
         var startedControl: ControlServer?
+        var startedObservability: ObservabilityServer?
         do {
             let bmcConfiguration = configuration.bmc
             let bmc = try await loop.submit {
                 let bmc = try BMC(configuration: bmcConfiguration, logger: logger)
                 bmc.timers = BMCTimers(loop: loop)
                 bmc.onColdReset = onColdReset
-                bmc.sel.writeInBackground(on: ThreadPoolSELWriter(pool: diskWriter, loop: loop))
+                bmc.sel.writeInBackground(on: ThreadPoolSELWriter(pool: diskWriter, loop: loop, timings: timings))
                 bmc.platform = PlatformFactory.make(configuration.platform, bmc: bmc, loop: loop, logger: logger)
                 bmc.startChassis()
                 return NIOLoopBound(bmc, eventLoop: loop)
             }.get()
             // The push side's last step: PEF alerts -> PETs -> the sender's queues.
             let stateDirectory = bmcConfiguration.stateDirectory
-            let sender = try await loop.submit {
+            let (sender, sequence) = try await loop.submit {
                 let snmpDirectory = stateDirectory + "/snmp"
                 try AtomicFile.makeDirectory(snmpDirectory)
                 // Counted and saved before the sender can send its first SNMPv3 message.
@@ -72,7 +77,7 @@ final class IPMIServer: Sendable {
                                        logger: logger)
                 let sequence = try PETSequence(store: StateStore(directory: stateDirectory))
                 AlertPipeline(sender: sender, sequence: sequence, logger: logger).attach(to: bmc.value)
-                return sender
+                return (sender, NIOLoopBound(sequence, eventLoop: loop))
             }.get()
             startedSender = sender
             if let name = bmcConfiguration.lan.interface {
@@ -81,9 +86,19 @@ final class IPMIServer: Sendable {
             }
             // Simulate mode's overlay and the control socket live on the poller's loop; a socket
             // that cannot be made stops the start before any request is answered.
-            let (simulation, control) = try await SimulationControl.start(configuration: configuration, loop: pollerGroup.next(),
-                                                                          logger: logger)
+            let controlLoop = pollerGroup.next()
+            let board = StatusBoard()
+            let (simulation, simulationVerbs) = try await SimulationControl.start(configuration: configuration, loop: controlLoop,
+                                                                                  logger: logger)
+            let verbs = ControlVerbTable(simulationVerbs + [StatusVerb.make(board: board, loop: controlLoop)], loop: controlLoop)
+            let control = try await ControlServer.start(directory: stateDirectory, verbs: verbs, loop: controlLoop, logger: logger)
             startedControl = control
+            // After the control socket, which refuses a second daemon on this state directory
+            // before its history store could save over the running one's.
+            let observability = try await ObservabilityServer.start(
+                board: board, listen: configuration.http.listen, history: configuration.http.history,
+                sensorCount: bmcConfiguration.sensors.count, stateDirectory: stateDirectory, logger: logger)
+            startedObservability = observability
             var channels: [any Channel] = []
             for address in configuration.listen {
                 var bootstrap = DatagramBootstrap(group: loop)
@@ -92,6 +107,10 @@ final class IPMIServer: Sendable {
                     // One recvmmsg per wake-up (up to 8 datagrams): reading on until EAGAIN
                     // costs a second system call for every request of a ping-pong client.
                     .channelOption(.maxMessagesPerRead, value: 1)
+                    // recvmmsg splits one buffer evenly between the 8 datagrams: each gets a
+                    // whole slot of DatagramLimits.receiveSlotSize (the default is 2048 / 8).
+                    .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(
+                        capacity: 8 * DatagramLimits.receiveSlotSize))
                 if address.host.contains(":") {
                     // So that [::]:623 and 0.0.0.0:623 can both be bound.
                     bootstrap = bootstrap.channelOption(
@@ -108,17 +127,20 @@ final class IPMIServer: Sendable {
             loop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
                 bmc.value.tick(now: .now())
             }
-            let reporter = try await loop.submit {
-                NIOLoopBound(StatusReporter(store: try StateStore(directory: stateDirectory), logger: logger), eventLoop: loop)
-            }.get()
-            loop.scheduleRepeatedTask(initialDelay: .seconds(2), delay: .seconds(2)) { _ in
-                reporter.value.report(DaemonStatus(bmc: bmc.value, sender: sender))
+            let reporter = try await loop.submit { NIOLoopBound(StatusReporter(logger: logger), eventLoop: loop) }.get()
+            // The snapshot the HTTP side, the metrics and `ipmigod status` read, every second.
+            loop.scheduleRepeatedTask(initialDelay: .zero, delay: .seconds(1)) { _ in
+                let snapshot = MemberSnapshot(member: "", bmc: bmc.value, sender: sender, sequence: sequence.value,
+                                              timings: timings.current)
+                observability.publish(snapshot)
+                reporter.value.report(DaemonStatus(snapshot))
             }
             SensorPoller.start(sensors: bmcConfiguration.sensors, loop: pollerGroup.next(), bmc: bmc, simulation: simulation,
-                               logger: logger)
+                               logger: logger, timings: timings)
             return IPMIServer(group: group, pollerGroup: pollerGroup, sender: sender, diskWriter: diskWriter, bmc: bmc,
-                              channels: channels, control: control)
+                              channels: channels, observability: observability, control: control)
         } catch {
+            await startedObservability?.stop()
             await startedControl?.stop()
             startedSender?.stop()
             try? await diskWriter.shutdownGracefully()
@@ -131,6 +153,7 @@ final class IPMIServer: Sendable {
     func stop() async {
         await control.stop()
         try? await pollerGroup.shutdownGracefully()
+        await observability.stop()
         for channel in channels { try? await channel.close() }
         // Events the pollers logged last go to disk before the writer stops.
         let loop = bmc.eventLoop

@@ -7,8 +7,15 @@ import NIOPosix
 struct ThreadPoolSELWriter: SELWriteExecutor {
     let pool: NIOThreadPool
     let loop: any EventLoop
+    /// Where each write's duration goes (the SEL write latency metric).
+    var timings: DaemonTimings?
 
     func run(_ write: @escaping @Sendable () throws -> Void, then completion: @escaping (Result<Void, any Error>) -> Void) {
-        pool.runIfActive(eventLoop: loop, write).assumeIsolated().whenComplete(completion)
+        let timings = self.timings
+        pool.runIfActive(eventLoop: loop) {
+            let started = NIODeadline.now()
+            defer { timings?.noteSELWrite(.now() - started) }
+            try write()
+        }.assumeIsolated().whenComplete(completion)
     }
 }

@@ -1,9 +1,5 @@
 import ArgumentParser
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// `ipmigod sim ...`: live control of a running simulated switch over its control socket.
 struct Sim: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,11 +9,7 @@ struct Sim: ParsableCommand {
 
 /// Which daemon (its state directory holds the socket) and which of its switches.
 struct SimTarget: ParsableArguments {
-    @Option(name: .long, help: "The daemon's state directory.")
-    var stateDir: String?
-
-    @Option(name: .long, help: "The daemon's config file (for its state directory).")
-    var config: String?
+    @OptionGroup var daemon: ControlTarget
 
     @Option(name: .long, help: "Which simulated switch: a member number or all (the default).")
     var member: String?
@@ -28,40 +20,9 @@ struct SimTarget: ParsableArguments {
         }
     }
 
-    /// STATE/control.sock of --state-dir, of --config's state directory, or of simulate mode's.
-    func socketPath() throws -> String {
-        if let stateDir { return stateDir + "/" + ControlServer.fileName }
-        do {
-            let configuration = try config.map { try DaemonConfiguration.load(path: $0) }
-                ?? DaemonConfiguration.parse(EmbeddedConfiguration.simulate, file: EmbeddedConfiguration.simulateFileName)
-            return configuration.bmc.stateDirectory + "/" + ControlServer.fileName
-        } catch {
-            Self.complain("\(error)")
-            throw ExitCode(78) // EX_CONFIG
-        }
-    }
-
     /// Sends the request and prints the answer; a refusal exits 1, no daemon 69.
     func run(_ verb: String, _ arguments: [String] = []) throws {
-        let path = try socketPath()
-        let response: ControlResponse
-        do {
-            response = try ControlClient.send(ControlRequest(verb: verb, member: member, arguments: arguments), to: path)
-        } catch {
-            Self.complain("\(error)")
-            if case .noDaemon = error { throw ExitCode(69) } // EX_UNAVAILABLE
-            throw ExitCode(74) // EX_IOERR
-        }
-        guard response.ok else {
-            Self.complain(response.error ?? "refused")
-            throw ExitCode(1)
-        }
-        if !response.output.isEmpty { print(response.output) }
-    }
-
-    static func complain(_ message: String) {
-        let line = Array("ipmigod sim: \(message)\n".utf8)
-        _ = line.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        try daemon.run(ControlRequest(verb: verb, member: member, arguments: arguments), tool: "ipmigod sim")
     }
 }
 

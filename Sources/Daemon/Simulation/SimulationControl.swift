@@ -2,10 +2,10 @@ import Logging
 import NIOCore
 
 /// Starts what simulate mode adds to a daemon: the simulated switch's overlay with the
-/// scenarios the config starts, and the control socket serving the `sim` verbs.
+/// scenarios the config starts, and the `sim` verbs the control socket serves for it.
 enum SimulationControl {
     static func start(configuration: DaemonConfiguration, loop: any EventLoop,
-                      logger: Logger) async throws -> (NIOLoopBound<SimulatedSwitch>, ControlServer) {
+                      logger: Logger) async throws -> (NIOLoopBound<SimulatedSwitch>, [ControlVerb]) {
         let sensors = configuration.bmc.sensors
         let simulation = configuration.simulation
         let member = try await loop.submit {
@@ -14,9 +14,6 @@ enum SimulationControl {
             for start in simulation.startup { try member.start(start, at: now) }
             return NIOLoopBound(member, eventLoop: loop)
         }.get()
-        let verbs = ControlVerbTable(SimulationVerbs.make(members: [member], loop: loop), loop: loop)
-        let control = try await ControlServer.start(directory: configuration.bmc.stateDirectory, verbs: verbs, loop: loop,
-                                                    logger: logger)
-        return (member, control)
+        return (member, SimulationVerbs.make(members: [member], loop: loop))
     }
 }

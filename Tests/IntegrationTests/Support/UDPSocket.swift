@@ -8,9 +8,19 @@ final class UDPSocket {
     private let fd: Int32
     private var destination = sockaddr_in()
 
-    init(host: String = "127.0.0.1", port: Int, receiveTimeout: Double = 0.5) {
+    /// `source`: the local address to send from (another loopback address, say), if not any.
+    init(host: String = "127.0.0.1", port: Int, receiveTimeout: Double = 0.5, source: String? = nil) {
         fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
         precondition(fd >= 0)
+        if let source {
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            inet_pton(AF_INET, source, &local.sin_addr)
+            let bound = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            precondition(bound == 0, "cannot send from \(source)")
+        }
         destination.sin_family = sa_family_t(AF_INET)
         destination.sin_port = in_port_t(UInt16(port).bigEndian)
         inet_pton(AF_INET, host, &destination.sin_addr)

@@ -21,6 +21,9 @@ public final class PETSequence {
         reservedUpTo = saved
     }
 
+    /// The number the next alert gets, before wrapping (the metrics' PET sequence).
+    public var upcoming: UInt32 { next }
+
     /// The next sequence number; wraps after 65535 as the 16-bit field must.
     public func take() throws -> UInt16 {
         if next >= reservedUpTo {

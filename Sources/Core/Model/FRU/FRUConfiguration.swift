@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The FRU inventory of the switch (FRU device 0), as the config file describes it: the
 /// chassis, board and product info areas of the IPMI FRU Information Storage Definition.

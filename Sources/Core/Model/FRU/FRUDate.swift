@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The board manufacturing date of the FRU format: minutes since 1996-01-01 00:00 UTC in
 /// three bytes, where zero means unspecified. Three bytes of minutes run out in November 2027.

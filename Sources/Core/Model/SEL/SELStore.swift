@@ -82,6 +82,8 @@ public final class SELStore {
     // MARK: Reading
 
     public var entryCount: Int { state.entries.count }
+    /// The newest `count` entries, oldest first (for the status page).
+    public func latestEntries(_ count: Int) -> [SELRecord] { Array(state.entries.suffix(count)) }
     public var freeBytes: Int { max(0, configuration.capacity - entryCount) * SELRecord.size }
     /// Get SEL Info's most recent addition and erase times; FFFFFFFFh for never.
     public var lastAddTime: UInt32 { state.lastAddTime }

@@ -1,4 +1,6 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The linear conversion between a raw one-byte reading and real units (IPMI 2.0 section
 /// 36.3): y = (M x + B 10^Bexp) 10^Rexp. Raw values are unsigned (analog format 00).

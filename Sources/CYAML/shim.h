@@ -1,0 +1,2 @@
+// libyaml's event parser, for the config reader (Sources/Daemon/Configuration/YAMLParser.swift).
+#include <yaml.h>
