@@ -90,7 +90,7 @@ let package = Package(
         // Steady-state requests through an in-process BMC, for callgrind's instruction counts.
         .executableTarget(
             name: "ipmigod-request-cost",
-            dependencies: ["IPMICore", .product(name: "NIOCore", package: "swift-nio"),
+            dependencies: ["IPMICore", "AllocationCounter", .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/request-cost"
         ),

@@ -4,6 +4,7 @@
 // busy machine where CPU time does not; see docs/benchmarks.md, "Request path cost".
 //
 //     ipmigod-request-cost device-id|sensor-reading|sdr|setup SUITE COUNT
+import AllocationCounter
 import Foundation
 import IPMICore
 import Logging
@@ -59,10 +60,15 @@ final class Harness {
         var console = try openSession()
         // Built beforehand, so the loop below is the BMC's work (and the console's check of each answer).
         let datagrams = try (0..<count).map { _ in try console.request(netFn, command, data) }
+        var allocations = 0
         for datagram in datagrams {
-            let answer = try console.response(send(datagram))
-            precondition(answer.completionCode == .ok)
+            allocation_counter_start()
+            let answer = send(datagram)
+            allocations += allocation_counter_stop()
+            let response = try console.response(answer)
+            precondition(response.completionCode == .ok)
         }
+        print("\(allocations) heap allocations in \(count) requests inside handleDatagram")
     }
 
     func setups(count: Int) throws {

