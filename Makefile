@@ -8,8 +8,10 @@ TEST_PACKAGES := libsnmp-dev libyaml-dev ipmitool freeipmi-tools snmptrapd snmp 
 
 .PHONY: run test build release bench bench-compare demo deps-run deps-test clean fuzz fuzz-build
 
+# Simulate mode's own state directory ($XDG_STATE_HOME/ipmigod/simulate), where
+# `ipmigod sim` and `ipmigod status` find it with no options.
 run: deps-run build
-	.build/debug/ipmigod --simulate --state-dir .state/simulate
+	.build/debug/ipmigod --simulate
 
 test: deps-test
 	@scripts/fetch-ietf-mibs

@@ -62,16 +62,8 @@ public struct SetSystemInfoParameterRequest: CommandRequest {
     }
 }
 
-/// Get User Payload Access: channel and user.
-public struct GetUserPayloadAccessRequest: CommandRequest {
-    public var channel: UInt8
-    public var userID: UInt8
-    public init(from reader: inout RequestReader) throws(CompletionCode) {
-        channel = try reader.byte() & 0x0F
-        userID = try reader.byte() & 0x3F
-        try reader.end()
-    }
-}
+/// Get User Payload Access: channel and user, as Get User Access asks.
+public typealias GetUserPayloadAccessRequest = UserAccessRequest
 
 /// Set User Payload Access: channel, user with the operation (bits 7..6: 0 enable, 1 disable),
 /// then the standard payload bits (payloads 1..7 in byte 1's bits 1..7), a reserved byte, the
