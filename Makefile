@@ -6,7 +6,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RUN_PACKAGES := libsnmp-dev libyaml-dev
 TEST_PACKAGES := libsnmp-dev libyaml-dev ipmitool freeipmi-tools snmptrapd snmp smitools prometheus-ipmi-exporter prometheus chromium python3-websocket curl
 
-.PHONY: run test build release bench bench-compare demo deps-run deps-test clean fuzz fuzz-build
+.PHONY: run test build release bench bench-compare bench-fleet demo deps-run deps-test clean fuzz fuzz-build
 
 # Simulate mode's own state directory ($XDG_STATE_HOME/ipmigod/simulate), where
 # `ipmigod sim` and `ipmigod status` find it with no options.
@@ -34,6 +34,12 @@ bench: deps-run
 	$(RELEASE_BUILD) --product ipmigod
 	$(RELEASE_BUILD) --product ipmigod-bench
 	.build/release/ipmigod-bench --daemon .build/release/ipmigod
+
+# 1,000 simulated switches in one process: memory, idle CPU, an alert storm; see docs/benchmarks.md.
+bench-fleet: deps-run
+	$(RELEASE_BUILD) --product ipmigod
+	$(RELEASE_BUILD) --product ipmigod-bench
+	.build/release/ipmigod-bench --daemon .build/release/ipmigod --fleet $${FLEET:-1000}
 
 # A simulated switch runs a fault scenario (SCENARIO=psu-failure by default) while snmptrapd,
 # with IPMIGOD-PET-MIB and ipmi-pet, prints its alerts live; see README "Simulate mode".

@@ -49,6 +49,9 @@ struct Bench: ParsableCommand {
     @Flag(help: "Run only the alerting phase (needs --daemon).")
     var onlyAlerts = false
 
+    @Option(help: "Run only the fleet phase with this many simulated switches in one daemon (needs --daemon).")
+    var fleet: Int?
+
     @Option(name: .customLong("compare-ipmi-sim"), help: ArgumentHelp(
         "Compare with OpenIPMI's ipmi_sim at this path: both daemons side by side, suite 3, in rounds (needs --daemon).",
         discussion: "Prints one table: each figure for both, and the ratio with its range over the rounds."))
@@ -88,6 +91,12 @@ struct Bench: ParsableCommand {
         // Pinning the main thread pins the client threads it starts from here on.
         let cpus = try placement.cpus()
         if let cpus { try Affinity.pin(thread: 0, to: cpus.clients) }
+
+        if let fleet {
+            guard let daemon else { throw ValidationError("--fleet needs --daemon") }
+            print(try FleetPhase.run(executable: daemon, members: fleet, progress: progress).text)
+            return
+        }
 
         if let ipmiSim {
             guard let daemon else { throw ValidationError("--compare-ipmi-sim needs --daemon") }

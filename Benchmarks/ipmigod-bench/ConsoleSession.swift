@@ -48,14 +48,22 @@ struct ConsoleSession {
         try call(.sensorEvent, 0x30, "Set Sensor Reading", [sensor, 0x01, raw])
     }
 
+    /// Get System GUID: the 16 bytes as the BMC sends them.
+    mutating func getSystemGUID() throws -> [UInt8] {
+        try call(.app, 0x37, "Get System GUID")
+    }
+
     /// Frees the daemon's session slot; the session is unusable afterwards.
     mutating func close() throws {
         try call(.app, 0x3C, "Close Session", withUnsafeBytes(of: console.managedSessionID.littleEndian, Array.init))
     }
 
-    private mutating func call(_ netFn: NetFn, _ command: UInt8, _ name: String, _ data: [UInt8] = []) throws {
+    /// The response data, after the completion code.
+    @discardableResult
+    private mutating func call(_ netFn: NetFn, _ command: UInt8, _ name: String, _ data: [UInt8] = []) throws -> [UInt8] {
         let reply = try socket.exchange(console.request(netFn, command, data))
         let response = try console.response(reply)
         guard response.completionCode == .ok else { throw Refused(command: name, code: response.completionCode) }
+        return Array(response.data.readableBytesView)
     }
 }

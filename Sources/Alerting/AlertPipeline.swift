@@ -8,10 +8,13 @@ public final class AlertPipeline: AlertSink {
     private let sender: PETSender
     private let sequence: PETSequence
     private let logger: Logger
+    /// The switch this pipeline is for, in the host's one sender (0 for a single switch).
+    private let member: Int
 
-    public init(sender: PETSender, sequence: PETSequence, logger: Logger) {
+    public init(sender: PETSender, sequence: PETSequence, member: Int = 0, logger: Logger) {
         self.sender = sender
         self.sequence = sequence
+        self.member = member
         self.logger = logger
     }
 
@@ -20,8 +23,8 @@ public final class AlertPipeline: AlertSink {
     /// alert it names.
     public func attach(to bmc: BMC) {
         bmc.alertSink = self
-        bmc.pef.onPETAcknowledge = { [sender] acknowledgement, address in
-            sender.acknowledge(acknowledgement, from: address)
+        bmc.pef.onPETAcknowledge = { [sender, member] acknowledgement, address in
+            sender.acknowledge(acknowledgement, from: address, member: member)
         }
         // Alert Immediate (ipmitool raw 0x04 0x16, or a console's test alert): the request's
         // event, or a "no event" PET, to the one destination it names.
@@ -69,7 +72,8 @@ public final class AlertPipeline: AlertSink {
             let encoder = PETEncoder(systemGUID: context.guid, manufacturerID: context.manufacturerID, systemID: context.systemID)
             let trap = encoder.encode(alert.event, sequenceNumber: number, selTimestamp: context.timestamp,
                                       severity: alert.severity, entityID: context.entityID, entityInstance: context.entityInstance)
-            sender.send(trap, to: destination, channelCommunity: context.community, agentAddress: context.agentAddress)
+            sender.send(trap, to: destination, channelCommunity: context.community, agentAddress: context.agentAddress,
+                        member: member)
         }
     }
 }

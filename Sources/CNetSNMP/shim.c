@@ -214,3 +214,8 @@ void ipmigod_snmp_set_engine_boots(const uint8_t *engine_id, size_t engine_id_le
     // must not reset it. The time counts from now, in net-snmp's own engine clock.
     set_enginetime(engine_id, (u_int)engine_id_length, boots, 0, TRUE);
 }
+
+void ipmigod_set_client_address(const char *address) {
+    // netsnmp_ds_set_string copies the string (NULL clears it).
+    netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_CLIENT_ADDR, address);
+}

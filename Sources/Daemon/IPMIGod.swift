@@ -36,6 +36,15 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
+    @Option(name: .long, help: "Run N switches in this process, simulated ones with --simulate (member k, from 0, on the listen port + k; state under STATE/members/k).")
+    var fleet: Int?
+
+    @Option(name: .long, help: "With --fleet: start member k's startup scenarios k × SECONDS after member 0's.")
+    var fleetStagger: Double?
+
+    @Option(name: .long, help: "With --fleet: one address per member, FIRST-LAST (member k on the k-th, port 623 or --listen's, its traps sent from it).")
+    var fleetAddresses: String?
+
     func validate() throws {
         guard (config != nil) != simulate else {
             throw ValidationError("give either --config FILE or --simulate")
@@ -43,6 +52,7 @@ struct Serve: AsyncParsableCommand {
         for address in listen where ListenAddress(address) == nil {
             throw ValidationError("--listen \(address): expected ADDR:PORT or [IPV6]:PORT")
         }
+        try validateFleet()
         if let httpListen, !httpListen.contains(":") || ListenAddress(httpListen) == nil {
             throw ValidationError("--http-listen \(httpListen): expected ADDR:PORT or [IPV6]:PORT")
         }
@@ -103,10 +113,10 @@ struct Serve: AsyncParsableCommand {
 
         let signals = TerminationSignals()
         let coldReset = ColdReset(signals: signals)
-        let server: IPMIServer
+        let server: BMCHost
         do {
-            server = try await IPMIServer.start(configuration: configuration, logger: logger,
-                                                onColdReset: coldReset.request)
+            server = try await BMCHost.start(members: memberPlans(configuration), configuration: configuration,
+                                             stagger: fleetStagger ?? 0, logger: logger, onColdReset: coldReset.request)
         } catch {
             logger.critical("cannot start: \(error)")
             throw ExitCode(71) // EX_OSERR
@@ -115,7 +125,9 @@ struct Serve: AsyncParsableCommand {
             "mode": "\(simulate ? "simulate" : "config")", "state_directory": "\(configuration.bmc.stateDirectory)",
             "net-snmp": "\(SNMPLibrary.version)",
         ])
-        if simulate, let address = server.boundAddresses.first {
+        if let fleet, let address = server.boundAddresses.first {
+            StandardStreams.writeOutput(fleetBanner(count: fleet, first: address, last: server.boundAddresses.last!))
+        } else if simulate, let address = server.boundAddresses.first {
             let host = address.ipAddress ?? "127.0.0.1"
             StandardStreams.writeOutput("""
                 ipmigod is simulating a switch on \(address.hostAndPort). Try:

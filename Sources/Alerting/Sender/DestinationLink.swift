@@ -7,6 +7,14 @@ final class DestinationLink {
     private(set) var session: SNMPSession?
     private var sessionKey: SessionKey?
     var delivery: AlertDelivery?
+    /// The local address sessions send from (the switch's own); nil for any.
+    let clientAddress: String?
+    /// When the sender last had this destination's attention (its clock).
+    var lastUsed: Double = 0
+
+    init(clientAddress: String? = nil) {
+        self.clientAddress = clientAddress
+    }
 
     /// What a session depends on; a change reopens it.
     private struct SessionKey: Equatable {
@@ -21,7 +29,8 @@ final class DestinationLink {
         session?.close()
         session = nil
         let opened = try SNMPSession(destination: key.destination, community: key.community,
-                                     informTimeout: Double(max(1, key.destination.ackTimeout)), engineID: engineID) { [weak self] requestID, acknowledged in
+                                     informTimeout: Double(max(1, key.destination.ackTimeout)), engineID: engineID,
+                                     clientAddress: clientAddress) { [weak self] requestID, acknowledged in
             self?.received(requestID: requestID, acknowledged: acknowledged)
         }
         session = opened

@@ -9,8 +9,9 @@ import Glibc
 /// Sends Platform Event Traps to LAN alert destinations over net-snmp.
 ///
 /// net-snmp's single-session API is not thread-safe, so every session lives on one thread
-/// of the sender's own. Callers only enqueue (one bounded queue per destination selector)
-/// and never wait. Unacknowledged destinations get each trap once; acknowledged ones get
+/// of the sender's own, one per process however many switches it runs. Callers only enqueue
+/// (one bounded queue per route: switch and destination selector) and never wait.
+/// Unacknowledged destinations get each trap once; acknowledged ones get
 /// it again every `ackTimeout` seconds, with the same PET sequence number, until an INFORM
 /// response or a PET Acknowledge (`acknowledge(_:from:)`) from the destination's address
 /// arrives or the retries run out.
@@ -27,6 +28,9 @@ public final class PETSender: @unchecked Sendable {
         public var engineBoots: UInt32
         /// Alerts a destination may have waiting; more are dropped and counted as failed.
         public var queueCapacity: Int
+        /// A fleet's members, by member number; empty for a single switch, whose source is
+        /// the fields above.
+        public var members: [Source] = []
 
         public init(agentAddress: [UInt8], stateDirectory: String, engineID: [UInt8] = PETSender.defaultEngineID,
                     engineBoots: UInt32 = 1, queueCapacity: Int = 64) {
@@ -55,28 +59,36 @@ public final class PETSender: @unchecked Sendable {
 
     // Shared with callers, under `lock`.
     private let lock = NIOLock()
-    private var queues: [UInt8: BoundedQueue<PendingAlert>] = [:]
-    private var acknowledgements: [(selector: UInt8, sequenceNumber: UInt16)] = []
-    private var counters: [UInt8: DestinationCounters] = [:]
-    /// What went out lately, per destination selector: what a PET Acknowledge must match.
-    private var sent: [UInt8: SentTraps] = [:]
-    /// PET Acknowledges that named nothing sent, from addresses no alert went to.
-    private var strayAcknowledgements = 0
+    private var queues: [AlertRoute: BoundedQueue<PendingAlert>] = [:]
+    private var acknowledgements: [(route: AlertRoute, sequenceNumber: UInt16)] = []
+    private var counters: [AlertRoute: DestinationCounters] = [:]
+    /// What went out lately, per route: what a PET Acknowledge must match.
+    private var sent: [AlertRoute: SentTraps] = [:]
+    /// PET Acknowledges that named nothing sent, from addresses no alert went to, per member.
+    private var strayAcknowledgements: [Int: Int] = [:]
     private var stopping = false
     private var thread: DedicatedThread?
 
     // The sender thread's own.
-    private var links: [UInt8: DestinationLink] = [:]
+    private var links: [AlertRoute: DestinationLink] = [:]
+    /// Each member's sessions are bound to its own address.
+    private let sources: [Source]
 
     public init(configuration: Configuration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
+        sources = configuration.members.isEmpty
+            ? [Source(agentAddress: configuration.agentAddress,
+                      engine: SNMPEngine(id: configuration.engineID, boots: configuration.engineBoots))]
+            : configuration.members
         SNMPLibrary.isolate(persistentDirectory: configuration.stateDirectory)
         ipmigod_snmp_init("ipmigod")
-        // Our engine's boots, and its time counting from now, for every v3 trap (in
+        // Each engine's boots, and its time counting from now, for every v3 trap (in
         // net-snmp's engine time cache, which outgoing messages read).
-        configuration.engineID.withUnsafeBufferPointer {
-            ipmigod_snmp_set_engine_boots($0.baseAddress, $0.count, configuration.engineBoots)
+        for source in sources {
+            source.engineID.withUnsafeBufferPointer {
+                ipmigod_snmp_set_engine_boots($0.baseAddress, $0.count, source.engineBoots)
+            }
         }
         thread = DedicatedThread(name: "pet-sender") { [self] in run() }
     }
@@ -90,30 +102,30 @@ public final class PETSender: @unchecked Sendable {
     ///   - channelCommunity: the LAN channel's community string (parameter 16), used when the
     ///     destination has no community of its own.
     ///   - agentAddress: the SNMPv1 agent address when the event happened; nil for the configured one.
+    ///   - member: the switch that sends it (0 for a single switch).
     public func send(_ trap: PlatformEventTrap, to destination: AlertDestination, channelCommunity: String = "public",
-                     agentAddress: [UInt8]? = nil) {
-        guard destination.isSet else {
-            lock.withLock { counters[destination.selector, default: DestinationCounters()].failed += 1 }
-            logger.warning("PET alert for a destination without an address: dropped", metadata: ["destination": "\(destination.selector)"])
+                     agentAddress: [UInt8]? = nil, member: Int = 0) {
+        let route = AlertRoute(member: member, selector: destination.selector)
+        guard destination.isSet, sources.indices.contains(member) else {
+            lock.withLock { counters[route, default: DestinationCounters()].failed += 1 }
+            logger.warning("PET alert for a destination without an address: dropped", metadata: ["destination": "\(route)"])
             return
         }
         let alert = PendingAlert(trap: trap, destination: destination, channelCommunity: channelCommunity,
-                                 agentAddress: agentAddress ?? configuration.agentAddress)
+                                 agentAddress: agentAddress ?? sources[member].agentAddress)
         let queued: Bool = lock.withLock {
             guard !stopping else { return false }
-            var queue = queues[destination.selector] ?? BoundedQueue(capacity: configuration.queueCapacity)
-            let appended = queue.append(alert)
-            queues[destination.selector] = queue
+            let appended = queues[route, default: BoundedQueue(capacity: configuration.queueCapacity)].append(alert)
             if !appended {
-                counters[destination.selector, default: DestinationCounters()].failed += 1
-                counters[destination.selector, default: DestinationCounters()].dropped += 1
+                counters[route, default: DestinationCounters()].failed += 1
+                counters[route, default: DestinationCounters()].dropped += 1
             }
             return appended
         }
         if queued {
             wakeup.wake()
         } else {
-            logger.warning("PET alert queue full or sender stopped: dropped", metadata: ["destination": "\(destination.selector)",
+            logger.warning("PET alert queue full or sender stopped: dropped", metadata: ["destination": "\(route)",
                                                                                        "sequence": "\(trap.sequenceNumber)"])
         }
     }
@@ -123,19 +135,21 @@ public final class PETSender: @unchecked Sendable {
     /// trap's; then the alert is no longer retried (and a repeat of it is accepted again).
     /// Otherwise it is refused (false) and counted as a bad acknowledgement: against the
     /// destinations at that address, else those it names by sequence number, else as stray.
-    public func acknowledge(_ acknowledgement: PETAcknowledgement, from address: [UInt8]?) -> Bool {
+    /// Only `member`'s own alerts (the switch the acknowledgement was sent to) are considered.
+    public func acknowledge(_ acknowledgement: PETAcknowledgement, from address: [UInt8]?, member: Int = 0) -> Bool {
         let accepted: Bool = lock.withLock {
+            let own = sent.filter { $0.key.member == member }
             let matching = address.map { source in
-                sent.filter { $0.value.trap(acknowledgedBy: acknowledgement, from: source) != nil }.map(\.key)
+                own.filter { $0.value.trap(acknowledgedBy: acknowledgement, from: source) != nil }.map(\.key)
             } ?? []
-            for selector in matching { acknowledgements.append((selector, acknowledgement.sequenceNumber)) }
+            for route in matching { acknowledgements.append((route, acknowledgement.sequenceNumber)) }
             guard matching.isEmpty else { return true }
-            var blamed = address.map { source in sent.filter { $0.value.wasSent(to: source) }.map(\.key) } ?? []
+            var blamed = address.map { source in own.filter { $0.value.wasSent(to: source) }.map(\.key) } ?? []
             if blamed.isEmpty {
-                blamed = sent.filter { $0.value.contains(sequenceNumber: acknowledgement.sequenceNumber) }.map(\.key)
+                blamed = own.filter { $0.value.contains(sequenceNumber: acknowledgement.sequenceNumber) }.map(\.key)
             }
-            for selector in blamed { counters[selector, default: DestinationCounters()].badAcknowledgements += 1 }
-            if blamed.isEmpty { strayAcknowledgements += 1 }
+            for route in blamed { counters[route, default: DestinationCounters()].badAcknowledgements += 1 }
+            if blamed.isEmpty { strayAcknowledgements[member, default: 0] += 1 }
             return false
         }
         if accepted { wakeup.wake() }
@@ -143,18 +157,25 @@ public final class PETSender: @unchecked Sendable {
     }
 
     /// The SNMPv3 engine v3 traps come from: what receivers name in `createUser -e`.
-    public var engine: SNMPEngine { SNMPEngine(id: configuration.engineID, boots: configuration.engineBoots) }
+    public var engine: SNMPEngine { engine(member: 0) }
+
+    /// A member's SNMPv3 engine.
+    public func engine(member: Int) -> SNMPEngine {
+        SNMPEngine(id: sources[member].engineID, boots: sources[member].engineBoots)
+    }
 
     /// PET Acknowledges refused that could not be put down to any destination.
-    public var strayAcknowledgementCount: Int { lock.withLock { strayAcknowledgements } }
+    public var strayAcknowledgementCount: Int { strayAcknowledgementCount(member: 0) }
 
-    public func counters(for selector: UInt8) -> DestinationCounters {
-        lock.withLock { counters[selector] ?? DestinationCounters() }
+    public func strayAcknowledgementCount(member: Int) -> Int { lock.withLock { strayAcknowledgements[member] ?? 0 } }
+
+    public func counters(for selector: UInt8, member: Int = 0) -> DestinationCounters {
+        lock.withLock { counters[AlertRoute(member: member, selector: selector)] ?? DestinationCounters() }
     }
 
     /// Alerts waiting in a destination's queue (the metrics' queue depth).
-    public func queueDepth(for selector: UInt8) -> Int {
-        lock.withLock { queues[selector]?.count ?? 0 }
+    public func queueDepth(for selector: UInt8, member: Int = 0) -> Int {
+        lock.withLock { queues[AlertRoute(member: member, selector: selector)]?.count ?? 0 }
     }
 
     /// Stops the thread and closes every session; queued alerts are dropped.
@@ -175,11 +196,15 @@ public final class PETSender: @unchecked Sendable {
             let now = PETSender.uptime()
             applyAcknowledgements()
             var nextDue = Double.infinity
-            for selector in Set(lock.withLock { Array(queues.keys) }).union(links.keys) {
-                let link = links[selector] ?? DestinationLink()
-                links[selector] = link
-                nextDue = min(nextDue, service(link, selector: selector, now: now))
+            // Only routes with something to do: alerts waiting, or one in flight.
+            var busy = lock.withLock { queues.compactMap { $0.value.isEmpty ? nil : $0.key } }
+            busy += links.compactMap { $0.value.delivery == nil ? nil : $0.key }
+            for route in Set(busy) {
+                let link = links[route] ?? DestinationLink(clientAddress: sources[route.member].clientAddress)
+                links[route] = link
+                nextDue = min(nextDue, service(link, route: route, now: now))
             }
+            closeIdleLinks(now: now)
             wait(until: nextDue, now: now)
         }
         for link in links.values { link.close() }
@@ -187,62 +212,63 @@ public final class PETSender: @unchecked Sendable {
     }
 
     private func applyAcknowledgements() {
-        let received = lock.withLock { () -> [(selector: UInt8, sequenceNumber: UInt16)] in
+        let received = lock.withLock { () -> [(route: AlertRoute, sequenceNumber: UInt16)] in
             defer { acknowledgements.removeAll() }
             return acknowledgements
         }
-        for (selector, sequenceNumber) in received {
-            guard let link = links[selector], link.delivery?.sequenceNumber == sequenceNumber else { continue }
+        for (route, sequenceNumber) in received {
+            guard let link = links[route], link.delivery?.sequenceNumber == sequenceNumber else { continue }
             link.delivery?.isAcknowledged = true
         }
     }
 
     /// Moves one destination along; returns when it next needs attention.
-    private func service(_ link: DestinationLink, selector: UInt8, now: Double) -> Double {
+    private func service(_ link: DestinationLink, route: AlertRoute, now: Double) -> Double {
+        link.lastUsed = now
         while true {
             if var delivery = link.delivery {
                 if delivery.isAcknowledged {
-                    count(selector) { $0.acknowledged += 1 }
+                    count(route) { $0.acknowledged += 1 }
                     link.delivery = nil
                     continue
                 }
                 guard now >= delivery.due else { return delivery.due }
                 if delivery.attempts >= delivery.maximumAttempts {
-                    count(selector) { $0.failed += 1 }
+                    count(route) { $0.failed += 1 }
                     logger.warning("PET alert not acknowledged; giving up", metadata: [
-                        "destination": "\(selector)", "sequence": "\(delivery.sequenceNumber)", "attempts": "\(delivery.attempts)"])
+                        "destination": "\(route)", "sequence": "\(delivery.sequenceNumber)", "attempts": "\(delivery.attempts)"])
                     link.delivery = nil
                     continue
                 }
-                guard transmit(&delivery, link: link, selector: selector, now: now) else {
+                guard transmit(&delivery, link: link, route: route, now: now) else {
                     link.delivery = nil
                     continue
                 }
                 link.delivery = delivery
                 return delivery.due
             }
-            guard let alert = lock.withLock({ queues[selector]?.popFirst() }) else { return .infinity }
+            guard let alert = lock.withLock({ queues[route]?.popFirst() }) else { return .infinity }
             var delivery = AlertDelivery(alert: alert)
             // Unacknowledged destinations are done after one send.
-            if transmit(&delivery, link: link, selector: selector, now: now) && alert.destination.isAcknowledged {
+            if transmit(&delivery, link: link, route: route, now: now) && alert.destination.isAcknowledged {
                 link.delivery = delivery
             }
         }
     }
 
     /// One send of the delivery's trap; false (and a failure counted) when it could not go.
-    private func transmit(_ delivery: inout AlertDelivery, link: DestinationLink, selector: UInt8, now: Double) -> Bool {
+    private func transmit(_ delivery: inout AlertDelivery, link: DestinationLink, route: AlertRoute, now: Double) -> Bool {
         let alert = delivery.alert
         let inform = alert.destination.isAcknowledged && alert.destination.version != .v1
         let session: SNMPSession
         do {
-            session = try link.session(for: alert, engineID: configuration.engineID)
+            session = try link.session(for: alert, engineID: sources[route.member].engineID)
         } catch {
-            fail(delivery, link: link, selector: selector, reason: "\(error)")
+            fail(delivery, link: link, route: route, reason: "\(error)")
             return false
         }
         guard let requestID = session.send(alert.trap, inform: inform, agentAddress: alert.agentAddress, uptime: uptime(now)) else {
-            fail(delivery, link: link, selector: selector, reason: session.lastError)
+            fail(delivery, link: link, route: route, reason: session.lastError)
             return false
         }
         delivery.requestIDs.insert(requestID)
@@ -251,25 +277,37 @@ public final class PETSender: @unchecked Sendable {
         let first = delivery.attempts == 1
         lock.withLock {
             if first {
-                counters[selector, default: DestinationCounters()].sent += 1
-                sent[selector, default: SentTraps()].record(alert.trap, to: alert.destination.address)
+                counters[route, default: DestinationCounters()].sent += 1
+                sent[route, default: SentTraps()].record(alert.trap, to: alert.destination.address)
             } else {
-                counters[selector, default: DestinationCounters()].retried += 1
+                counters[route, default: DestinationCounters()].retried += 1
             }
         }
         return true
     }
 
-    private func fail(_ delivery: AlertDelivery, link: DestinationLink, selector: UInt8, reason: String) {
-        count(selector) { $0.failed += 1 }
+    private func fail(_ delivery: AlertDelivery, link: DestinationLink, route: AlertRoute, reason: String) {
+        count(route) { $0.failed += 1 }
         logger.warning("PET alert could not be sent", metadata: [
-            "destination": "\(selector)", "sequence": "\(delivery.sequenceNumber)", "reason": "\(reason)"])
+            "destination": "\(route)", "sequence": "\(delivery.sequenceNumber)", "reason": "\(reason)"])
         // A fresh session for the next alert.
         link.close()
     }
 
-    private func count(_ selector: UInt8, _ update: (inout DestinationCounters) -> Void) {
-        lock.withLock { update(&counters[selector, default: DestinationCounters()]) }
+    private func count(_ route: AlertRoute, _ update: (inout DestinationCounters) -> Void) {
+        lock.withLock { update(&counters[route, default: DestinationCounters()]) }
+    }
+
+    /// A fleet's members alert rarely: a session (a socket) left unused this long is closed,
+    /// so a thousand switches do not hold a thousand sockets between alert storms.
+    static let idleSessionLifetime: Double = 60
+
+    private func closeIdleLinks(now: Double) {
+        guard sources.count > 1 else { return }
+        for (route, link) in links where link.delivery == nil && now - link.lastUsed > Self.idleSessionLifetime {
+            link.close()
+            links[route] = nil
+        }
     }
 
     /// Seconds on the monotonic clock, which wall-clock changes do not move.

@@ -33,9 +33,14 @@ final class SNMPSession {
     /// - Parameters:
     ///   - informTimeout: how long net-snmp keeps an INFORM outstanding (the ack timeout).
     ///   - engineID: this BMC's SNMPv3 engine ID, for traps (the sender is authoritative).
+    ///   - clientAddress: the local address to send from (a fleet member's own); nil for any.
     init(destination: AlertDestination, community: String, informTimeout: Double, engineID: [UInt8],
-         onResponse: @escaping ResponseHandler) throws {
+         clientAddress: String? = nil, onResponse: @escaping ResponseHandler) throws {
         version = destination.version
+        // net-snmp binds a client session's socket to its process-wide client address; set
+        // it for this open alone (sessions are opened on the sender thread only).
+        ipmigod_set_client_address(clientAddress)
+        defer { ipmigod_set_client_address(nil) }
         self.onResponse = onResponse
         let peer = "udp:" + destination.address.map(String.init).joined(separator: ".") + ":\(destination.port)"
         let timeout = max(1, Int(informTimeout * 1_000_000))

@@ -39,6 +39,10 @@ void ipmigod_snmp_init(const char *app_name);
 /// engine time at 0 now: net-snmp puts both in every message keyed for that engine.
 void ipmigod_snmp_set_engine_boots(const uint8_t *engine_id, size_t engine_id_length, uint32_t boots);
 
+/// The local address client sessions opened from now on send from ("127.1.0.7"; NULL for any):
+/// a fleet member's traps come from its own address.
+void ipmigod_set_client_address(const char *address);
+
 /// The net-snmp library version string, for the startup log.
 const char *ipmigod_snmp_version(void);
 

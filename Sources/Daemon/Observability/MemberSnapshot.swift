@@ -37,8 +37,8 @@ struct MemberSnapshot: Sendable {
         self.timings = timings
     }
 
-    /// Call on the BMC's event loop.
-    init(member: String, bmc: BMC, sender: PETSender, sequence: PETSequence, timings: DaemonTimings.Values) {
+    /// Call on the BMC's event loop. `number` is the member's in the host's one sender.
+    init(member: String, number: Int = 0, bmc: BMC, sender: PETSender, sequence: PETSequence, timings: DaemonTimings.Values) {
         self.timings = timings
         self.member = member
         self.bmc = bmc.snapshot()
@@ -48,12 +48,14 @@ struct MemberSnapshot: Sendable {
                 selector: selector,
                 address: destination.address.map(String.init).joined(separator: ".") + ":\(destination.port)",
                 version: destination.version.rawValue, acknowledged: destination.isAcknowledged,
-                counters: sender.counters(for: selector), queueDepth: sender.queueDepth(for: selector))
+                counters: sender.counters(for: selector, member: number),
+                queueDepth: sender.queueDepth(for: selector, member: number))
         }
         petSequence = sequence.upcoming
-        strayAcknowledgements = sender.strayAcknowledgementCount
-        snmpEngineID = sender.engine.id.hexString
-        snmpEngineBoots = sender.engine.boots
+        strayAcknowledgements = sender.strayAcknowledgementCount(member: number)
+        let engine = sender.engine(member: number)
+        snmpEngineID = engine.id.hexString
+        snmpEngineBoots = engine.boots
         chassis = ChassisStatus(bmc: bmc)
     }
 }

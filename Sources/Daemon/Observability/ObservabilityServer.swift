@@ -75,9 +75,10 @@ final class ObservabilityServer: Sendable {
     }
 
     /// Called on the publishing BMC's loop: the board takes the snapshot at once, the history
-    /// on its own loop.
-    func publish(_ snapshot: MemberSnapshot) {
+    /// on its own loop (unless `recordsHistory` is false: a fleet keeps member 0's only).
+    func publish(_ snapshot: MemberSnapshot, recordsHistory: Bool = true) {
         board.publish(snapshot)
+        guard recordsHistory else { return }
         let history = self.history
         history.eventLoop.execute { history.value.record(snapshot) }
     }

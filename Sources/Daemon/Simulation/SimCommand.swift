@@ -74,11 +74,12 @@ struct SimScenario: ParsableCommand {
     @Flag(name: .long, inversion: .prefixedNo, help: "Loop (default: as the scenario file says).") var loop: Bool?
     @Option(name: .long, help: "Seconds between loop starts.") var period: Double?
     @Option(name: .long, help: "Seconds before the first run.") var offset: Double?
+    @Option(name: .long, help: "In a fleet: member k starts k × SECONDS after member 0.") var stagger: Double?
     @OptionGroup var target: SimTarget
 
     func validate() throws {
-        if stop, loop != nil || period != nil || offset != nil {
-            throw ValidationError("--stop takes no --loop, --period or --offset")
+        if stop, loop != nil || period != nil || offset != nil || stagger != nil {
+            throw ValidationError("--stop takes no --loop, --period, --offset or --stagger")
         }
     }
 
@@ -89,6 +90,7 @@ struct SimScenario: ParsableCommand {
         if let loop { arguments.append("loop=\(loop)") }
         if let period { arguments.append("period=\(period)") }
         if let offset { arguments.append("offset=\(offset)") }
+        if let stagger { arguments.append("stagger=\(stagger)") }
         try target.run("sim.scenario", arguments)
     }
 }

@@ -55,8 +55,11 @@ enum SimulationVerbs {
                     return [name, "\(scenario.duration.readingText) s", scenario.description]
                 }, header: ["SCENARIO", "LENGTH", "DESCRIPTION"])
             },
-            perMember("sim.scenario", "NAME [loop=BOOL] [period=S] [offset=S]: start a scenario") { request, member, now in
-                try member.start(try scenarioStart(request), at: now)
+            perMember("sim.scenario", "NAME [loop=BOOL] [period=S] [offset=S] [stagger=S]: start a scenario") { request, member, now in
+                var (start, stagger) = try scenarioStart(request)
+                // Staggered across a fleet: member k starts k × stagger seconds after member 0.
+                start.offset += Double(member.member) * stagger
+                try member.start(start, at: now)
                 return ""
             },
             perMember("sim.stop", "[NAME]: stop a running scenario, or all") { request, member, _ in
@@ -98,9 +101,12 @@ enum SimulationVerbs {
         return value
     }
 
-    private static func scenarioStart(_ request: ControlRequest) throws(SimulationError) -> ScenarioStart {
-        guard let name = request.arguments.first else { throw SimulationError("usage: sim.scenario NAME [loop=BOOL] [period=S] [offset=S]") }
+    private static func scenarioStart(_ request: ControlRequest) throws(SimulationError) -> (ScenarioStart, stagger: Double) {
+        guard let name = request.arguments.first else {
+            throw SimulationError("usage: sim.scenario NAME [loop=BOOL] [period=S] [offset=S] [stagger=S]")
+        }
         var start = ScenarioStart(name: name)
+        var stagger = 0.0
         for option in request.arguments.dropFirst() {
             let parts = option.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2 else { throw SimulationError("expected KEY=VALUE, not \"\(option)\"") }
@@ -113,10 +119,13 @@ enum SimulationVerbs {
             case ("offset", let text):
                 guard let value = Double(text), value >= 0, value <= ScenarioFile.maximumSeconds else { throw SimulationError("offset: \"\(text)\" is not a number of seconds") }
                 start.offset = value
-            default: throw SimulationError("unknown option \"\(option)\" (loop=BOOL, period=S, offset=S)")
+            case ("stagger", let text):
+                guard let value = Double(text), value >= 0, value <= 3600 else { throw SimulationError("stagger: \"\(text)\" is not 0 to 3600 seconds") }
+                stagger = value
+            default: throw SimulationError("unknown option \"\(option)\" (loop=BOOL, period=S, offset=S, stagger=S)")
             }
         }
-        return start
+        return (start, stagger)
     }
 }
 

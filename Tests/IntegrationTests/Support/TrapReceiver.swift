@@ -12,6 +12,8 @@ final class TrapReceiver {
         var generic = ""
         var specific = ""
         var agent = ""
+        /// The transport address it came from: "UDP: [127.1.0.8]:41234->[127.0.0.2]:1162".
+        var from = ""
         var trapOID = ""
         var trapEnterprise = ""
         var payload: [UInt8] = []
@@ -45,7 +47,7 @@ final class TrapReceiver {
             arguments += ["-M", mibs.path, "-m", mibs.modules]
         } else {
             arguments += ["-n", "-On", "-M", "/dev/null", "-m", "",
-                          "-F", "\(Self.marker)pdu=%P|enterprise=%N|generic=%w|specific=%q|agent=%A|vars=%V~%v\n"]
+                          "-F", "\(Self.marker)pdu=%P|enterprise=%N|generic=%w|specific=%q|agent=%A|from=%b|vars=%V~%v\n"]
         }
         arguments.append("udp:\(address):\(self.port)")
         pid = try Self.spawn(arguments, output: outputPath)
@@ -112,6 +114,7 @@ final class TrapReceiver {
             case "generic": trap.generic = pair[1]
             case "specific": trap.specific = pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "."))
             case "agent": trap.agent = pair[1]
+            case "from": trap.from = pair[1]
             default: break
             }
         }

@@ -26,11 +26,17 @@ public final class PETSequence {
 
     /// The next sequence number; wraps after 65535 as the 16-bit field must.
     public func take() throws -> UInt16 {
-        if next >= reservedUpTo {
-            reservedUpTo = next + PETSequence.blockSize
-            try store.save(Reserved(upTo: reservedUpTo), as: PETSequence.file)
-        }
+        try reserve()
         defer { next += 1 }
         return UInt16(truncatingIfNeeded: next)
+    }
+
+    /// Saves the next block's end now if none is left (as `take` would with the first alert):
+    /// done at start, so that the first alert after it does not wait for the disk, nor the
+    /// loop with it (a fleet's thousand first alerts would).
+    public func reserve() throws {
+        guard next >= reservedUpTo else { return }
+        reservedUpTo = next + PETSequence.blockSize
+        try store.save(Reserved(upTo: reservedUpTo), as: PETSequence.file)
     }
 }

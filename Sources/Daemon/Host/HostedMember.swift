@@ -1,0 +1,14 @@
+import IPMICore
+import NIOCore
+
+/// A member as the host holds it: its BMC, confined to one of the host's loops, and the
+/// sockets it answers on (on that loop too).
+struct HostedMember: Sendable {
+    let plan: MemberPlan
+    let bmc: NIOLoopBound<BMC>
+    var channels: [any Channel] = []
+    /// Its PET sequence numbers (the status shows the next one); set once alerting is attached.
+    var sequence: NIOLoopBound<PETSequence>?
+
+    var loop: any EventLoop { bmc.eventLoop }
+}
