@@ -30,6 +30,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Core",
+            // The BMC's state belongs to one event loop, so release builds skip the runtime
+            // exclusivity checks (a swift_beginAccess per ByteBuffer write on the request path);
+            // debug builds, where every test runs, keep them. See docs/benchmarks.md.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
         // The C shim that re-exports the net-snmp macros Swift cannot import.
