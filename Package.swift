@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "ipmigod", targets: ["ipmigod"]),
         .executable(name: "ipmigod-bench", targets: ["ipmigod-bench"]),
+        .executable(name: "ipmigod-request-cost", targets: ["ipmigod-request-cost"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -28,7 +29,11 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            path: "Sources/Core"
+            path: "Sources/Core",
+            // The BMC's state belongs to one event loop, so release builds skip the runtime
+            // exclusivity checks (a swift_beginAccess per ByteBuffer write on the request path);
+            // debug builds, where every test runs, keep them. See docs/benchmarks.md.
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
         // The C shim that re-exports the net-snmp macros Swift cannot import.
         .target(
@@ -85,6 +90,15 @@ let package = Package(
             ],
             path: "Benchmarks/ipmigod-bench"
         ),
+        // Steady-state requests through an in-process BMC, for callgrind's instruction counts.
+        .executableTarget(
+            name: "ipmigod-request-cost",
+            dependencies: ["IPMICore", "AllocationCounter", .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/request-cost"
+        ),
+        // Counts the test process's heap allocations (RequestAllocationTests); glibc only.
+        .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),
         // The fuzz target (docs/security.md): an in-process BMC with a session open, a mutator,
         // and the libFuzzer entry point (built apart, with -sanitize=fuzzer -DFUZZING).
         .target(
@@ -105,7 +119,7 @@ let package = Package(
         .testTarget(
             name: "CoreTests",
             dependencies: ["IPMICore", "IPMIAlerting", .product(name: "NIOCore", package: "swift-nio"),
-                           .product(name: "NIOEmbedded", package: "swift-nio")],
+                           .product(name: "NIOEmbedded", package: "swift-nio"), "AllocationCounter"],
             path: "Tests/CoreTests"
         ),
         // The daemon's own types (metrics rendering, HTTP routes) without starting it.

@@ -51,6 +51,8 @@ public final class BMC {
     let dispatcher: CommandDispatcher
     /// Reused for each LAN message before it is wrapped, so the request path does not allocate.
     var scratch = ByteBuffer()
+    /// Reused for each decrypted request, for the same reason.
+    var plaintext = ByteBuffer()
     /// Set by a deferring handler that returned without answering; the session path takes it.
     var deferral: Deferral?
     /// The answer of the request just handled, when it comes later; `handleDatagram` takes it.
@@ -99,6 +101,7 @@ public final class BMC {
             (.groupExtension, DCMICommands.table),
         ])
         scratch.reserveCapacity(256)
+        plaintext.reserveCapacity(256)
         // PEF alerts only destinations that are set up on this channel.
         pef.destinationAvailable = { [unowned self] channel, selector in
             channel == self.configuration.channel.number && self.lan.destination(selector: selector) != nil

@@ -20,17 +20,20 @@ public struct GetDeviceIDResponse: CommandResponse {
     public var additionalDeviceSupport: UInt8
 
     public func write(to buffer: inout ByteBuffer) {
-        buffer.writeInteger(identity.deviceID)
-        buffer.writeInteger(0x80 | identity.deviceRevision & 0x0F) // bit 7: provides device SDRs
-        buffer.writeInteger(identity.firmwareMajor & 0x7F) // bit 7 clear: device available
-        let minor = identity.firmwareMinor
-        buffer.writeInteger((minor / 10) << 4 | (minor % 10)) // BCD
-        buffer.writeInteger(UInt8(0x02)) // IPMI 2.0
-        buffer.writeInteger(additionalDeviceSupport)
-        buffer.writeInteger(UInt8(truncatingIfNeeded: identity.manufacturerID))
-        buffer.writeInteger(UInt8(truncatingIfNeeded: identity.manufacturerID >> 8))
-        buffer.writeInteger(UInt8(truncatingIfNeeded: identity.manufacturerID >> 16) & 0x0F)
-        buffer.writeInteger(identity.productID, endianness: .little)
+        // The benchmark's request: written in one step rather than a ByteBuffer call per field.
+        buffer.writeFields(capacity: 11) { fields in
+            fields.write(identity.deviceID)
+            fields.write(0x80 | identity.deviceRevision & 0x0F) // bit 7: provides device SDRs
+            fields.write(identity.firmwareMajor & 0x7F) // bit 7 clear: device available
+            let minor = identity.firmwareMinor
+            fields.write((minor / 10) << 4 | (minor % 10)) // BCD
+            fields.write(UInt8(0x02)) // IPMI 2.0
+            fields.write(additionalDeviceSupport)
+            fields.write(UInt8(truncatingIfNeeded: identity.manufacturerID))
+            fields.write(UInt8(truncatingIfNeeded: identity.manufacturerID >> 8))
+            fields.write(UInt8(truncatingIfNeeded: identity.manufacturerID >> 16) & 0x0F)
+            fields.write(identity.productID, endianness: .little)
+        }
         buffer.writeBytes(identity.auxiliaryFirmware)
     }
 }

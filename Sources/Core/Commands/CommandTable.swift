@@ -126,28 +126,46 @@ public struct CommandSpec: Sendable {
 
 /// Every command the BMC answers, indexed by netfn and command.
 public struct CommandDispatcher: Sendable {
-    private var table: [CommandKey: CommandSpec] = [:]
+    private var specs: [CommandSpec] = []
+    /// For each request netfn (0x00 to 0x3E, even) and command, 1 + the index of its spec in
+    /// `specs`, or 0 for none: a lookup is one array read, not a dictionary's hashing.
+    private var slots = [UInt16](repeating: 0, count: 32 * 256)
 
     public init(tables: [(NetFn, [CommandSpec])]) {
         for (netFn, specs) in tables {
             for spec in specs {
-                precondition(table[CommandKey(netFn, spec.command)] == nil, "duplicate command \(spec.name)")
-                table[CommandKey(netFn, spec.command)] = spec
+                precondition(netFn.rawValue < 0x40, "netfn \(netFn) is not six bits")
+                let slot = Self.slot(CommandKey(netFn, spec.command))
+                precondition(slots[slot] == 0, "duplicate command \(spec.name)")
+                self.specs.append(spec)
+                slots[slot] = UInt16(self.specs.count)
             }
         }
     }
 
-    public func spec(for key: CommandKey) -> CommandSpec? { table[key] }
+    private static func slot(_ key: CommandKey) -> Int { Int(key.netFn.rawValue >> 1) << 8 | Int(key.command) }
+
+    public func spec(for key: CommandKey) -> CommandSpec? {
+        guard key.netFn.rawValue < 0x40 else { return nil } // netfn is six bits on the wire
+        let index = Int(slots[Self.slot(key)])
+        return index == 0 ? nil : specs[index - 1]
+    }
 
     /// Every command the dispatcher answers, for tests that walk them all.
-    public var commands: [CommandKey: CommandSpec] { table }
+    public var commands: [CommandKey: CommandSpec] {
+        var commands: [CommandKey: CommandSpec] = [:]
+        for (slot, index) in slots.enumerated() where index != 0 {
+            commands[CommandKey(NetFn(UInt8(slot >> 8) << 1), UInt8(slot & 0xFF))] = specs[Int(index) - 1]
+        }
+        return commands
+    }
 
     /// Runs a request and writes its completion code and data after the LAN response header.
     public func dispatch(_ request: IPMIRequest, context: RequestContext, bmc: BMC, to output: inout ByteBuffer) {
         IPMIResponseWriter.write(respondingTo: request, to: &output) { body in
             // LUNs 1 to 3 hold sensors only; everything else lives on LUN 0.
             guard request.responderLUN == 0 || request.netFn == .sensorEvent else { return .invalidCommandForLUN }
-            guard let spec = table[request.key] else { return .invalidCommand }
+            guard let spec = spec(for: request.key) else { return .invalidCommand }
             guard context.privilege >= spec.privilege else {
                 return .insufficientPrivilege
             }

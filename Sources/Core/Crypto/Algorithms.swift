@@ -19,14 +19,11 @@ public enum AuthenticationAlgorithm: UInt8, Sendable, CaseIterable {
 
     /// HMAC of `data` keyed with `key`; empty for `.none`.
     public func hmac(key: [UInt8], _ data: [UInt8]) -> [UInt8] {
-        let symmetricKey = SymmetricKey(data: key)
-        return data.withUnsafeBytes { bytes in
-            switch self {
-            case .none: return []
-            case .hmacSHA1: return Array(HMAC<Insecure.SHA1>.authenticationCode(for: bytes, using: symmetricKey))
-            case .hmacMD5: return Array(HMAC<Insecure.MD5>.authenticationCode(for: bytes, using: symmetricKey))
-            case .hmacSHA256: return Array(HMAC<SHA256>.authenticationCode(for: bytes, using: symmetricKey))
-            }
+        switch self {
+        case .none: []
+        case .hmacSHA1: KeyedHash<Insecure.SHA1>(key: key).code(over: data)
+        case .hmacMD5: KeyedHash<Insecure.MD5>(key: key).code(over: data)
+        case .hmacSHA256: KeyedHash<SHA256>(key: key).code(over: data)
         }
     }
 }

@@ -6,20 +6,19 @@ import NIOCore
 /// they provide (IPMI 2.0 sections 13.28 and 13.29). Symmetric: the console side of
 /// tests and the benchmark uses it too.
 public struct PacketProtection {
-    /// The integrity HMAC, keyed with K1 once per session: each packet copies it instead of
-    /// re-keying (which hashes both key pads again).
+    /// The integrity HMAC, keyed with K1 once per session.
     private enum KeyedMAC {
         case none
-        case sha1(HMAC<Insecure.SHA1>)
-        case md5(HMAC<Insecure.MD5>)
-        case sha256(HMAC<SHA256>)
+        case sha1(KeyedHash<Insecure.SHA1>)
+        case md5(KeyedHash<Insecure.MD5>)
+        case sha256(KeyedHash<SHA256>)
     }
 
     public let suite: CipherSuite
     private let mac: KeyedMAC
     /// MD5-128 is keyed with the user's password rather than K1.
     private let md5Password: [UInt8]
-    private let aesKey: SymmetricKey?
+    private let cipher: AESCBC?
     /// Random per session, so IVs differ between sessions that share a key (they never
     /// should, but a console could reuse its random numbers).
     private let ivNonceSalt = UInt64.random(in: 0...UInt64.max) << 32
@@ -27,16 +26,16 @@ public struct PacketProtection {
     public init(suite: CipherSuite, sessionIntegrityKey sik: [UInt8], password: [UInt8]) {
         self.suite = suite
         // Const1 and Const2 are 20 bytes whatever the hash (IPMI 2.0 section 13.32); ipmitool and freeipmi agree.
-        let k1 = SymmetricKey(data: suite.authentication.hmac(key: sik, [UInt8](repeating: 0x01, count: 20)))
+        let k1 = suite.authentication.hmac(key: sik, [UInt8](repeating: 0x01, count: 20))
         let k2 = suite.authentication.hmac(key: sik, [UInt8](repeating: 0x02, count: 20))
         switch suite.integrity {
         case .none, .md5_128: mac = .none
-        case .hmacSHA1_96: mac = .sha1(HMAC(key: k1))
-        case .hmacMD5_128: mac = .md5(HMAC(key: k1))
-        case .hmacSHA256_128: mac = .sha256(HMAC(key: k1))
+        case .hmacSHA1_96: mac = .sha1(KeyedHash(key: k1))
+        case .hmacMD5_128: mac = .md5(KeyedHash(key: k1))
+        case .hmacSHA256_128: mac = .sha256(KeyedHash(key: k1))
         }
         md5Password = password
-        aesKey = suite.confidentiality == .aesCBC128 && k2.count >= 16 ? SymmetricKey(data: k2.prefix(16)) : nil
+        cipher = suite.confidentiality == .aesCBC128 && k2.count >= 16 ? AESCBC(key: SymmetricKey(data: k2.prefix(16))) : nil
     }
 
     public var isAuthenticated: Bool { suite.integrity != .none }
@@ -45,23 +44,18 @@ public struct PacketProtection {
     /// The integrity code over `region` (auth type byte through next header).
     public func authCode(over region: UnsafeRawBufferPointer) -> AuthCode {
         switch mac {
-        case .sha1(var keyed):
-            keyed.update(data: region)
-            return AuthCode(keyed.finalize(), length: 12)
-        case .md5(var keyed):
-            keyed.update(data: region)
-            return AuthCode(keyed.finalize(), length: 16)
-        case .sha256(var keyed):
-            keyed.update(data: region)
-            return AuthCode(keyed.finalize(), length: 16)
+        case .sha1(let keyed): AuthCode(keyed.code(over: region), length: 12)
+        case .md5(let keyed): AuthCode(keyed.code(over: region), length: 16)
+        case .sha256(let keyed): AuthCode(keyed.code(over: region), length: 16)
         case .none where suite.integrity == .md5_128:
-            var md5 = Insecure.MD5()
-            md5.update(data: md5Password)
-            md5.update(bufferPointer: region)
-            md5.update(data: md5Password)
-            return AuthCode(md5.finalize(), length: 16)
-        case .none:
-            return AuthCode()
+            md5Password.withUnsafeBytes { password in
+                var md5 = Insecure.MD5()
+                md5.update(bufferPointer: password)
+                md5.update(bufferPointer: region)
+                md5.update(bufferPointer: password)
+                return AuthCode(md5.finalize(), length: 16)
+            }
+        case .none: AuthCode()
         }
     }
 
@@ -76,46 +70,58 @@ public struct PacketProtection {
 
     /// Decrypts an AES-CBC-128 payload: IV(16) | ciphertext of (message | 1 2 .. N | N).
     public func decrypt(_ payload: ByteBuffer) -> ByteBuffer? {
-        guard let aesKey else { return payload }
+        var plain = ByteBuffer()
+        return decrypt(payload, reusing: &plain)
+    }
+
+    /// Decrypts as `decrypt(_:)` does, into `storage` (cleared first), so that a caller that
+    /// keeps one buffer for it does not allocate per packet. Without encryption, `payload`.
+    public func decrypt(_ payload: ByteBuffer, reusing storage: inout ByteBuffer) -> ByteBuffer? {
+        guard let cipher else { return payload }
         let count = payload.readableBytes
-        guard count >= 32, count % 16 == 0,
-              let ivBytes = payload.getBytes(at: payload.readerIndex, length: 16),
-              let iv = try? AES._CBC.IV(ivBytes: ivBytes),
-              let cipherText = payload.getBytes(at: payload.readerIndex + 16, length: count - 16),
-              let plain = try? AES._CBC.decrypt(cipherText, using: aesKey, iv: iv, noPadding: true),
-              let padLength = plain.last, Int(padLength) < plain.count
+        guard count >= 32, count % AESCBC.blockSize == 0,
+              let iv = payload.viewBytes(at: payload.readerIndex, length: AESCBC.blockSize),
+              let cipherText = payload.viewBytes(at: payload.readerIndex + AESCBC.blockSize, length: count - AESCBC.blockSize)
         else { return nil }
+        storage.clear()
+        storage.writeBytes(cipherText)
+        iv.withUnsafeBytes { iv in storage.withUnsafeMutableReadableBytes { cipher.decrypt($0, iv: iv) } }
         // The pad bytes are 1, 2, 3 ... N; a console that sends anything else is broken or hostile.
-        let messageLength = plain.count - 1 - Int(padLength)
-        for index in 0..<Int(padLength) where plain[plain.startIndex + messageLength + index] != UInt8(index + 1) {
+        let padLength = Int(storage.getInteger(at: storage.writerIndex - 1, as: UInt8.self)!)
+        let messageLength = storage.readableBytes - 1 - padLength
+        guard messageLength >= 0 else { return nil }
+        for index in 0..<padLength
+        where storage.getInteger(at: storage.readerIndex + messageLength + index, as: UInt8.self)! != UInt8(index + 1) {
             return nil
         }
-        return ByteBuffer(bytes: plain.prefix(messageLength))
+        storage.moveWriterIndex(to: storage.readerIndex + messageLength)
+        return storage
     }
 
     /// Appends `message` encrypted. The IV is the packet's sequence number encrypted under
     /// the session key (NIST SP 800-38A appendix C): unpredictable without the key, unique
     /// per packet, and free of a system call for random bytes on every reply.
     public func appendEncrypted(_ message: ByteBufferView, sequence: UInt32, to buffer: inout ByteBuffer) {
-        guard let aesKey else {
+        guard let cipher else {
             buffer.writeBytes(message)
             return
         }
-        var plain = [UInt8]()
-        let padLength = (16 - (message.count + 1) % 16) % 16
-        plain.reserveCapacity(message.count + padLength + 1)
-        plain.append(contentsOf: message)
-        for index in 0..<padLength { plain.append(UInt8(index + 1)) }
-        plain.append(UInt8(padLength))
-        var ivBlock = (UInt64(sequence) | ivNonceSalt, UInt64(0x6970_6D69_676F_6400)) // "ipmigod", domain separation
-        // Cannot fail: the IV is 16 bytes, the key 128 bits and the input whole blocks.
-        let cipherText = withUnsafeMutableBytes(of: &ivBlock) { ivRaw in
-            var block = ivRaw
-            try! AES.permute(&block, key: aesKey)
-            buffer.writeBytes(ivRaw)
-            return try! AES._CBC.encrypt(plain, using: aesKey, iv: AES._CBC.IV(ivBytes: ivRaw), noPadding: true)
+        let padLength = (AESCBC.blockSize - (message.count + 1) % AESCBC.blockSize) % AESCBC.blockSize
+        let start = buffer.writerIndex
+        buffer.writeInteger(UInt64(sequence) | ivNonceSalt, endianness: .host)
+        buffer.writeInteger(UInt64(0x6970_6D69_676F_6400), endianness: .host) // "ipmigod", domain separation
+        buffer.writeBytes(message)
+        buffer.writeFields(capacity: AESCBC.blockSize) { pad in
+            for index in 0..<padLength { pad.write(UInt8(index + 1)) }
+            pad.write(UInt8(padLength))
         }
-        buffer.writeBytes(cipherText)
+        let offset = start - buffer.readerIndex
+        buffer.withUnsafeMutableReadableBytes { bytes in
+            let packet = UnsafeMutableRawBufferPointer(rebasing: bytes[offset...])
+            let iv = UnsafeMutableRawBufferPointer(rebasing: packet[..<AESCBC.blockSize])
+            cipher.permute(iv)
+            cipher.encrypt(UnsafeMutableRawBufferPointer(rebasing: packet[AESCBC.blockSize...]), iv: UnsafeRawBufferPointer(iv))
+        }
     }
 }
 

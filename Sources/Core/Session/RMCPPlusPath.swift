@@ -73,7 +73,9 @@ extension BMC {
             drop("replayed or stale packet", "sequence \(packet.sequence) in session \(session.handle)", from: remote, now: now)
             return false
         }
-        guard let message = protection.decrypt(packet.payload), let request = try? IPMIRequest.parse(message) else {
+        guard let message = protection.decrypt(packet.payload, reusing: &plaintext),
+              let request = try? IPMIRequest.parse(message)
+        else {
             drop("malformed request", "cannot decrypt or parse in session \(session.handle)", from: remote, now: now)
             return false
         }

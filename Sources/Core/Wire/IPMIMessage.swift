@@ -84,16 +84,17 @@ public enum IPMIResponseWriter {
         respondingTo request: IPMIRequest, to buffer: inout ByteBuffer,
         body: (inout ByteBuffer) -> CompletionCode
     ) {
-        let start = buffer.writerIndex
-        buffer.writeInteger(request.requesterAddress)
-        buffer.writeInteger(request.netFn.responseCode << 2 | request.requesterLUN)
-        buffer.writeInteger(ipmiChecksum(buffer.viewBytes(at: start, length: 2)!))
-        let second = buffer.writerIndex
-        buffer.writeInteger(request.responderAddress)
-        buffer.writeInteger(request.requesterSequence << 2 | request.responderLUN)
-        buffer.writeInteger(request.command)
-        let codeIndex = buffer.writerIndex
-        buffer.writeInteger(UInt8(0))
+        let second = buffer.writerIndex + 3
+        let codeIndex = buffer.writerIndex + 6
+        buffer.writeFields(capacity: 7) { header in
+            header.write(request.requesterAddress)
+            header.write(request.netFn.responseCode << 2 | request.requesterLUN)
+            header.write(header.checksum(from: 0))
+            header.write(request.responderAddress)
+            header.write(request.requesterSequence << 2 | request.responderLUN)
+            header.write(request.command)
+            header.write(UInt8(0)) // the completion code, set below
+        }
         let code = body(&buffer)
         buffer.setInteger(code.rawValue, at: codeIndex)
         if code != .ok {

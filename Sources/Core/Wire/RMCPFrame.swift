@@ -24,10 +24,12 @@ public struct RMCPHeader: Hashable, Sendable {
     }
 
     public func write(to buffer: inout ByteBuffer) {
-        buffer.writeInteger(RMCPHeader.version)
-        buffer.writeInteger(UInt8(0))
-        buffer.writeInteger(sequence)
-        buffer.writeInteger(messageClass.rawValue | (isAcknowledgement ? 0x80 : 0))
+        buffer.writeFields(capacity: RMCPHeader.size) { header in
+            header.write(RMCPHeader.version)
+            header.write(UInt8(0))
+            header.write(sequence)
+            header.write(messageClass.rawValue | (isAcknowledgement ? 0x80 : 0))
+        }
     }
 }
 

@@ -79,13 +79,15 @@ public struct RMCPPlusPacketWriter {
         self.authenticated = authenticated
         RMCPHeader(messageClass: .ipmi).write(to: &buffer)
         sessionStart = buffer.writerIndex
-        buffer.writeInteger(AuthenticationType.rmcpPlus.rawValue)
-        buffer.writeInteger(payloadType.rawValue | (encrypted ? 0x80 : 0) | (authenticated ? 0x40 : 0))
-        buffer.writeInteger(sessionID, endianness: .little)
-        buffer.writeInteger(sequence, endianness: .little)
-        lengthIndex = buffer.writerIndex
-        buffer.writeInteger(UInt16(0))
-        payloadStart = buffer.writerIndex
+        lengthIndex = sessionStart + 10
+        payloadStart = sessionStart + 12
+        buffer.writeFields(capacity: 12) { header in
+            header.write(AuthenticationType.rmcpPlus.rawValue)
+            header.write(payloadType.rawValue | (encrypted ? 0x80 : 0) | (authenticated ? 0x40 : 0))
+            header.write(sessionID, endianness: .little)
+            header.write(sequence, endianness: .little)
+            header.write(UInt16(0), endianness: .little) // the payload length, set by endPayload
+        }
     }
 
     /// Fixes the payload length and, for an authenticated packet, writes the integrity pad,
@@ -97,9 +99,11 @@ public struct RMCPPlusPacketWriter {
             // Pad so that auth type .. next header is a multiple of four bytes.
             let unpadded = buffer.writerIndex - sessionStart + 2
             let pad = (4 - unpadded % 4) % 4
-            for _ in 0..<pad { buffer.writeInteger(UInt8(0xFF)) }
-            buffer.writeInteger(UInt8(pad))
-            buffer.writeInteger(RMCPPlusPacket.nextHeader)
+            buffer.writeFields(capacity: 5) { trailer in
+                for _ in 0..<pad { trailer.write(UInt8(0xFF)) }
+                trailer.write(UInt8(pad))
+                trailer.write(RMCPPlusPacket.nextHeader)
+            }
         }
         return sessionStart..<buffer.writerIndex
     }

@@ -10,6 +10,9 @@ final class DatagramHandler: ChannelInboundHandler {
     private let bmc: BMC
     private let logger: Logger
     private var pendingWrites = false
+    /// Each answer is written here; once the socket has sent the last one this buffer is
+    /// unshared again, and clearing it reuses its storage instead of allocating.
+    private var output: ByteBuffer?
 
     init(bmc: BMC, logger: Logger) {
         self.bmc = bmc
@@ -18,7 +21,9 @@ final class DatagramHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
-        var output = context.channel.allocator.buffer(capacity: 128)
+        var output = self.output.take() ?? context.channel.allocator.buffer(capacity: 128)
+        output.clear()
+        defer { self.output = output }
         let remote = RemoteConsole(envelope.remoteAddress)
         if envelope.data.readableBytes <= DatagramLimits.maximumSize, let ack = RMCPHeader.acknowledgement(for: envelope.data) {
             context.write(wrapOutboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: ack)), promise: nil)
@@ -60,11 +65,9 @@ extension RemoteConsole {
     init(_ address: SocketAddress) {
         switch address {
         case .v4(let v4):
-            let raw = v4.address.sin_addr.s_addr // network order in memory
-            self.init(ipv4: withUnsafeBytes(of: raw) { Array($0) }, port: UInt16(address.port ?? 0))
+            self.init(ipv4NetworkOrder: v4.address.sin_addr.s_addr, port: UInt16(address.port ?? 0))
         case .v6(let v6):
-            let raw = v6.address.sin6_addr // network order in memory
-            self.init(ipv6: withUnsafeBytes(of: raw) { Array($0) }, port: UInt16(address.port ?? 0))
+            self = withUnsafeBytes(of: v6.address.sin6_addr) { RemoteConsole(ipv6: $0, port: UInt16(address.port ?? 0)) }
         default:
             self.init(ipv4: nil, port: UInt16(address.port ?? 0))
         }
