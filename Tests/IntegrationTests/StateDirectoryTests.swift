@@ -129,7 +129,7 @@ final class StateDirectoryTests: XCTestCase {
 
     /// Weak settings a config may hold: check-config says so, with file, line and field, and passes.
     func testCheckConfigWarnsAboutWeakSettings() throws {
-        let path = try config(stateDirectory: folder + "/state", port: 623, users: """
+        let path = try config(stateDirectory: folder + "/state", port: UDPSocket.freePort(), users: """
               - { id: 1, password: anyone, privilege: user }
               - { id: 2, name: admin, password: admin, privilege: administrator }
             """, extra: """
