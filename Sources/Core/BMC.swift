@@ -246,9 +246,6 @@ public final class BMC {
         }
     }
 
-    func persistUsers() throws(CompletionCode) { try persist(users, as: BMC.usersFile) }
-
-    func persistChannelAccess() throws(CompletionCode) { try persist(channelAccess, as: BMC.channelFile) }
 }
 
 extension RemoteConsole: CustomStringConvertible {
