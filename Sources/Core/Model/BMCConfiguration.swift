@@ -12,6 +12,13 @@ public struct BMCConfiguration: Sendable {
     public var lan: LANConfiguration = LANConfiguration()
     public var pef: PEFConfiguration = PEFConfiguration()
     public var chassis: ChassisConfiguration = ChassisConfiguration()
+    /// Management module, line card or neither (a standalone switch).
+    public var chassisRole: ChassisRole = .standalone
+    /// This controller's IPMB slave address: the owner ID of its SDRs and the generator ID of
+    /// its own events. 20h, the BMC's, except on a line card (its slot's address).
+    public var ipmbAddress: UInt8 {
+        chassisRole.lineCard?.ipmbAddress ?? 0x20
+    }
     /// The only directory the daemon writes to.
     public var stateDirectory: String
 
