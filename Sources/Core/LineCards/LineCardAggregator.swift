@@ -126,6 +126,24 @@ public final class LineCardAggregator {
                                       slotCount: settings.slotCount, ownSensors: ownSensors)
     }
 
+    /// A loaded `state` made to fit this MM: numbers that became the MM's own (its
+    /// configuration changed) are given up, and every slot's link sensor and every saved
+    /// sensor without a number gets one.
+    static func reconciled(_ state: ChassisSlotsState, slotCount: UInt8, ownSensors: [UInt16]) -> ChassisSlotsState {
+        let own = Set(ownSensors)
+        var next = state
+        next.allocations.removeAll { allocation in
+            (0..<UInt16(allocation.count)).contains { own.contains(allocation.key + $0) }
+        }
+        next = allocatingMissing(next, slotCount: slotCount, ownSensors: ownSensors)
+        for set in next.sets {
+            let wanted = set.records.compactMap { [UInt8](hexString: $0).flatMap(ProxyRecord.sensorFields) }
+            next = allocatingMissing(next, slot: set.slot, wanted: Array(wanted.prefix(ChassisRecord.maximumProxies)),
+                                     slotCount: slotCount, ownSensors: ownSensors)
+        }
+        return next
+    }
+
     /// `state` with numbers for every slot's link sensor and for the slot's `wanted` sensors
     /// that have none; a sensor left without (the numbers ran out) gets no proxy.
     static func allocatingMissing(_ state: ChassisSlotsState, slot: UInt8 = 0,
