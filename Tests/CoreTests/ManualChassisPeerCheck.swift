@@ -50,6 +50,10 @@ final class ManualChassisPeerCheck: XCTestCase {
             }
         }
         _ = try mm.call(&link, from: cardRemote, .oemGroup, 0x44, LinkReadings(slot: 2, readings: readings).linkData)
+        let crossing = SELRecord(event: PlatformEvent(generatorID: 0x84, sensorType: 0x01, sensorNumber: 1, isDeassertion: false,
+                                                      eventReadingType: 0x01, eventData1: 0x59, eventData2: 97, eventData3: 95),
+                                 timestamp: 0)
+        _ = try mm.call(&link, from: cardRemote, .oemGroup, 0x45, LinkSELEntry(slot: 2, sequence: 1, record: crossing).linkData)
 
         // A UDP socket for the MM; the card answers bridged requests through answerInternally.
         let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
@@ -74,7 +78,7 @@ final class ManualChassisPeerCheck: XCTestCase {
             }
         }
         // The link console sent hello, begin, the records, commit and readings: the card's next.
-        var cardSequence = UInt32(4 + records.count)
+        var cardSequence = UInt32(5 + records.count)
         var cardAnswers: [ByteBuffer] = []
         mm.bmc.sendDatagram = { packet, remote in
             guard remote == cardRemote else { return sendTo(packet, remote) }
@@ -164,6 +168,10 @@ final class ManualChassisPeerCheck: XCTestCase {
         _ = run("/usr/bin/ipmitool", lan + ["-t", "0x84", "-b", "0", "mc", "info"])
         _ = run("/usr/bin/ipmitool", lanplus + ["-t", "0x84", "-b", "0", "sensor", "list"])
         _ = run("/usr/bin/ipmitool", lanplus + ["sensor", "list"])
+        _ = run("/usr/bin/ipmitool", lanplus + ["sensor", "get", "S2 ASIC Temp"])
+        _ = run("/usr/bin/ipmitool", lanplus + ["sdr", "elist", "all"])
+        _ = run("/usr/bin/ipmitool", lanplus + ["sel", "elist"])
+        _ = run("/usr/sbin/ipmi-sel", ["-h", "127.0.0.1:\(port)", "-u", "admin", "-p", "admin", "-l", "admin"])
         _ = run("/usr/sbin/ipmi-sensors", ["-h", "127.0.0.1:\(port)", "-u", "admin", "-p", "admin", "-l", "admin",
                                            "--quiet-cache", "--sdr-cache-recreate"])
         if ProcessInfo.processInfo.environment["IPMIGOD_MANUAL_DEBUG"] == "1" {
