@@ -125,6 +125,33 @@ final class ManagementModuleTests: XCTestCase {
         XCTAssertEqual(Set(keys).count, keys.count, "no two chassis sensors share a number")
     }
 
+    func testClientRecordsStayBeforeTheChassisRecordsWhichClearAndDeleteLeave() throws {
+        let mm = try managementModule()
+        var card = try mm.openSession(from: cardRemote)
+        _ = try mm.call(&card, from: cardRemote, .oemGroup, 0x40, hello().linkData)
+        let before = mm.bmc.sdr.lastAddition
+        _ = try sendSDRSet(Self.cardRecords, to: mm, &card)
+        XCTAssertNotEqual(mm.bmc.sdr.lastAddition, before, "a new set is dated: SDR caches notice it")
+
+        var client = try mm.openSession(from: clientRemote)
+        let added = try mm.call(&client, from: clientRemote, .storage, 0x24, Self.cardRecords[1])
+        XCTAssertEqual(added.completionCode, .ok)
+        let id = UInt16(added.data.getInteger(at: added.data.readerIndex, endianness: .little, as: UInt16.self)!)
+        XCTAssertLessThan(id, 0x4000)
+        let ids = mm.bmc.sdr.entries.map(\.id)
+        XCTAssertEqual(ids.firstIndex(of: id).map { $0 + 1 }, ids.firstIndex { $0 >= 0x4000 }, "added before the chassis records")
+
+        // Delete refuses a chassis record; clear leaves them.
+        let reservation = try mm.call(&client, from: clientRemote, .storage, 0x22).data
+        let reserved = Array(reservation.readableBytesView)
+        XCTAssertEqual(try mm.call(&client, from: clientRemote, .storage, 0x26, reserved + [0x00, 0x42]).completionCode,
+                       .notSupportedInPresentState)
+        let again = Array(try mm.call(&client, from: clientRemote, .storage, 0x22).data.readableBytesView)
+        XCTAssertEqual(try mm.call(&client, from: clientRemote, .storage, 0x27, again + [0x43, 0x4C, 0x52, 0xAA]).completionCode, .ok)
+        XCTAssertTrue(mm.bmc.sdr.entries.allSatisfy { $0.id >= 0x4000 })
+        XCTAssertEqual(chassisRecords(mm.bmc).count, 3 + 1 + 2, "link sensors, the locator, the proxies")
+    }
+
     func testIncompleteOrWrongSDRSetsAreRefused() throws {
         let mm = try managementModule()
         var card = try mm.openSession(from: cardRemote)
