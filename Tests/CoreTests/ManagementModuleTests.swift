@@ -341,6 +341,29 @@ final class ManagementModuleTests: XCTestCase {
         XCTAssertEqual(try client.response(try XCTUnwrap(mm.pendingPackets.last)).completionCode, CompletionCode(0x83))
     }
 
+    func testBridgesWaitingPerSessionAreBounded() throws {
+        let mm = try managementModule()
+        let loop = EmbeddedEventLoop()
+        mm.bmc.timers = BMCTimers(loop: loop)
+        var sent: [(ByteBuffer, RemoteConsole)] = []
+        mm.bmc.sendDatagram = { sent.append(($0, $1)) }
+        var card = try mm.openSession(from: cardRemote)
+        _ = try mm.call(&card, from: cardRemote, .oemGroup, 0x40, hello().linkData)
+        var client = try mm.openSession(from: clientRemote)
+        for sequence: UInt8 in 1...4 {
+            XCTAssertNil(try mm.callLater(&client, from: clientRemote, .app, 0x34,
+                                          sendMessage(to: Self.cardAddress, netFn: .app, command: 0x01, sequence: sequence)))
+        }
+        XCTAssertEqual(sent.count, 4)
+        let fifth = try mm.call(&client, from: clientRemote, .app, 0x34, sendMessage(to: Self.cardAddress, netFn: .app, command: 0x01, sequence: 5))
+        XCTAssertEqual(fifth.completionCode, .nodeBusy)
+        // Once they time out (0x83 each), there is room again.
+        loop.advanceTime(by: .milliseconds(801))
+        XCTAssertEqual(mm.pendingPackets.count, 4)
+        XCTAssertNil(try mm.callLater(&client, from: clientRemote, .app, 0x34,
+                                      sendMessage(to: Self.cardAddress, netFn: .app, command: 0x01, sequence: 6)))
+    }
+
     func testSendMessageToItselfRunsLocallyAndAbsentTargetsGet83() throws {
         let mm = try managementModule()
         let loop = EmbeddedEventLoop()
