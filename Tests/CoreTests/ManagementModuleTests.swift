@@ -152,6 +152,16 @@ final class ManagementModuleTests: XCTestCase {
         XCTAssertEqual(chassisRecords(mm.bmc).count, 3 + 1 + 2, "link sensors, the locator, the proxies")
     }
 
+    func testSensorNumbersFillLUN0ThenLUNs1And3AndRunOut() {
+        // LUN 0 taken but for 10h and 20h-21h; number 0 is never given.
+        var allocator = SensorNumberAllocator(reserved: (1...0xFE).filter { ![0x10, 0x20, 0x21].contains($0) }.map { UInt16($0) })
+        XCTAssertEqual(allocator.take(2).map { [$0.lun, $0.number] }, [0, 0x20], "a shared record's run fits")
+        XCTAssertEqual(allocator.take(1).map { [$0.lun, $0.number] }, [0, 0x10])
+        XCTAssertEqual(allocator.take(1).map { [$0.lun, $0.number] }, [1, 1])
+        var full = SensorNumberAllocator(reserved: [0, 1, 3].flatMap { lun in (1...0xFE).map { UInt16(lun) << 8 | UInt16($0) } })
+        XCTAssertNil(full.take(1))
+    }
+
     func testIncompleteOrWrongSDRSetsAreRefused() throws {
         let mm = try managementModule()
         var card = try mm.openSession(from: cardRemote)

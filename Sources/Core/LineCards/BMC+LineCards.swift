@@ -114,9 +114,15 @@ extension BMC {
         lineCards.rebuild()
         // Even with the same records, their bytes (a threshold, a name) may have changed.
         sdr.setChassisRecords(lineCards.records, changedAt: sel.time)
+        let proxies = lineCards.proxies[slot]?.count ?? 0
+        let sensorRecords = records.count { ProxyRecord.sensorFields(of: $0) != nil }
         logger.notice("line card SDRs", metadata: [
-            "slot": "\(slot)", "records": "\(records.count)", "proxies": "\(lineCards.proxies[slot]?.count ?? 0)",
+            "slot": "\(slot)", "records": "\(records.count)", "proxies": "\(proxies)",
         ])
+        if proxies < sensorRecords {
+            logger.warning("line card sensors without a proxy: no MM sensor numbers left, or named twice",
+                           metadata: ["slot": "\(slot)", "missing": "\(sensorRecords - proxies)"])
+        }
     }
 
     /// Logs a line card's SEL entry unless it already was (a resend after a reconnect): a
