@@ -252,6 +252,29 @@ final class ManagementModuleTests: XCTestCase {
         XCTAssertEqual(restarted.bmc.sel.entryCount, 1)
     }
 
+    func testACardEventGoesThroughTheMMsPEFWithTheSlotAsEntityInstance() throws {
+        let mm = try managementModule()
+        let sink = AlertIntegrityTests.Sink()
+        mm.bmc.alertSink = sink
+        var card = try mm.openSession(from: cardRemote)
+        _ = try mm.call(&card, from: cardRemote, .oemGroup, 0x40, hello().linkData)
+        _ = try sendSDRSet(Self.cardRecords, to: mm, &card)
+        let crossing = SELRecord(event: PlatformEvent(generatorID: UInt16(Self.cardAddress), sensorType: 0x01, sensorNumber: 1,
+                                                      isDeassertion: false, eventReadingType: 0x01, eventData1: 0x59,
+                                                      eventData2: 95, eventData3: 90), timestamp: 0)
+        _ = try mm.call(&card, from: cardRemote, .oemGroup, 0x45, LinkSELEntry(slot: 2, sequence: 1, record: crossing).linkData)
+        // Past PEF's startup delay, if any.
+        var now = mm.bmc.pef.startedAt
+        mm.bmc.pef.clock = { now }
+        now = now + .seconds(120)
+        mm.bmc.tick(now: mm.now)
+        let alert = try XCTUnwrap(sink.alerts.first)
+        XCTAssertEqual(alert.event.generatorID, UInt16(Self.cardAddress))
+        XCTAssertEqual(alert.event.sensorNumber, 1)
+        XCTAssertEqual(alert.context.entityID, 0x07)
+        XCTAssertEqual(alert.context.entityInstance, Self.slot)
+    }
+
     func testLinkLostAndBackAreLoggedAndTheOldSessionIsClosed() throws {
         let mm = try managementModule()
         var card = try mm.openSession(from: cardRemote)
