@@ -37,7 +37,8 @@ enum ChassisSensorCommands {
         guard case .proxy(let index, let lcKey, let recordType, _) = sensor.kind else {
             return try answerLinkSensor(command, link: link, output: &output)
         }
-        guard let record = lineCards.proxies[sensor.slot]?[index].record else { throw .notPresent }
+        guard let slotProxies = lineCards.proxies[sensor.slot], slotProxies.indices.contains(index) else { throw .notPresent }
+        let record = slotProxies[index]
         let isFull = recordType == SDRRecord.RecordType.fullSensor.rawValue
         switch command {
         case 0x2D:

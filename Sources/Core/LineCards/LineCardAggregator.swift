@@ -17,7 +17,7 @@ public final class LineCardAggregator {
     /// Slot k is `links[k - 1]`.
     let links: [SlotLink]
     /// Derived from `state`: each slot's proxy records (record ID unset) in set order.
-    private(set) var proxies: [UInt8: [(record: [UInt8], lcKey: UInt16, count: UInt8)]] = [:]
+    private(set) var proxies: [UInt8: [[UInt8]]] = [:]
     /// Derived from `state`: what each MM sensor (LUN << 8 | number) stands for.
     private(set) var sensors: [UInt16: ChassisSensor] = [:]
     /// Derived from `state`: the MM sensor of each line card sensor, by slot << 16 | LC key.
@@ -54,9 +54,9 @@ public final class LineCardAggregator {
     var records: [ChassisRecord] {
         links.flatMap { link -> [ChassisRecord] in
             let slot = link.slot
-            guard state.set(slot: slot) != nil else { return [.linkSensor(slot: slot)] }
-            return [.linkSensor(slot: slot), .locator(slot: slot)]
-                + (proxies[slot] ?? []).indices.map { .proxy(slot: slot, index: $0) }
+            let linkSensor: [ChassisRecord] = linkAllocation(slot) == nil ? [] : [.linkSensor(slot: slot)]
+            guard state.set(slot: slot) != nil else { return linkSensor }
+            return linkSensor + [.locator(slot: slot)] + (proxies[slot] ?? []).indices.map { .proxy(slot: slot, index: $0) }
         }
     }
 
@@ -70,7 +70,7 @@ public final class LineCardAggregator {
             return ProxyRecord.locator(slot: slot, capabilities: capabilities)
         case .proxy(let slot, let index):
             guard let slotProxies = proxies[slot], slotProxies.indices.contains(index) else { return nil }
-            return slotProxies[index].record
+            return slotProxies[index]
         }
     }
 
@@ -91,7 +91,7 @@ public final class LineCardAggregator {
             }
         }
         for set in state.sets {
-            var slotProxies: [(record: [UInt8], lcKey: UInt16, count: UInt8)] = []
+            var slotProxies: [[UInt8]] = []
             for hex in set.records {
                 guard slotProxies.count < ChassisRecord.maximumProxies, let record = [UInt8](hexString: hex),
                       let fields = ProxyRecord.sensorFields(of: record)
@@ -103,7 +103,7 @@ public final class LineCardAggregator {
                       let proxy = ProxyRecord.proxy(of: record, slot: set.slot, lun: allocation.lun, number: allocation.number)
                 else { continue }
                 let index = slotProxies.count
-                slotProxies.append((proxy, lcKey, fields.count))
+                slotProxies.append(proxy)
                 for offset in 0..<UInt16(fields.count) {
                     sensors[allocation.key + offset] = ChassisSensor(
                         slot: set.slot, kind: .proxy(index: index, lcKey: lcKey + offset, recordType: record[3],
