@@ -133,14 +133,15 @@ public final class LineCardAggregator {
                                       slotCount: UInt8(links.count), ownSensors: ownSensors)
     }
 
-    /// A loaded `state` made to fit this MM: numbers that became the MM's own (its
-    /// configuration changed) are given up, and every slot's link sensor and every saved
-    /// sensor without a number gets one.
+    /// A loaded `state` made to fit this MM: slots beyond its count and numbers that became
+    /// the MM's own (its configuration changed) are given up, and every slot's link sensor and
+    /// every saved sensor without a number gets one.
     static func reconciled(_ state: ChassisSlotsState, slotCount: UInt8, ownSensors: [UInt16]) -> ChassisSlotsState {
         let own = Set(ownSensors)
         var next = state
+        next.sets.removeAll { $0.slot > slotCount }
         next.allocations.removeAll { allocation in
-            (0..<UInt16(allocation.count)).contains { own.contains(allocation.key + $0) }
+            allocation.slot > slotCount || (0..<UInt16(allocation.count)).contains { own.contains(allocation.key + $0) }
         }
         next = allocatingMissing(next, slotCount: slotCount, ownSensors: ownSensors)
         for set in next.sets {
@@ -160,9 +161,9 @@ public final class LineCardAggregator {
         var allocator = SensorNumberAllocator(reserved: ownSensors + next.allocations.flatMap { allocation in
             (0..<UInt16(allocation.count)).map { allocation.key + $0 }
         })
-        let present = Set(next.allocations.map { UInt32($0.slot) << 16 | UInt32($0.lcKey) })
+        var present = Set(next.allocations.map { UInt32($0.slot) << 16 | UInt32($0.lcKey) })
         func allocate(_ slot: UInt8, _ lun: UInt8, _ number: UInt8, _ count: UInt8) {
-            guard !present.contains(UInt32(slot) << 16 | UInt32(lun) << 8 | UInt32(number)),
+            guard present.insert(UInt32(slot) << 16 | UInt32(lun) << 8 | UInt32(number)).inserted,
                   let free = allocator.take(count)
             else { return }
             next.allocations.append(ChassisSlotsState.Allocation(slot: slot, lcLUN: lun, lcNumber: number,
