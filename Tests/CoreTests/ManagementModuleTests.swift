@@ -103,6 +103,11 @@ final class ManagementModuleTests: XCTestCase {
         let reply = try XCTUnwrap(LinkHelloResponse.parse(try restarted.call(&again, from: cardRemote, .oemGroup, 0x40, hello().linkData).data))
         XCTAssertEqual(reply.sdrDigest, digest)
 
+        // A commit sent again (its answer lost) is acknowledged; another digest is not.
+        XCTAssertEqual(try restarted.call(&again, from: cardRemote, .oemGroup, 0x43, LinkSDRCommit(slot: 2, digest: digest).linkData).completionCode, .ok)
+        XCTAssertEqual(try restarted.call(&again, from: cardRemote, .oemGroup, 0x43, LinkSDRCommit(slot: 2, digest: digest &+ 1).linkData).completionCode,
+                       .notSupportedInPresentState)
+
         // A smaller set replaces it: the sensor that stayed keeps its number and record ID.
         _ = try sendSDRSet([Self.cardRecords[0]], to: restarted, &again)
         let after = chassisRecords(restarted.bmc)
