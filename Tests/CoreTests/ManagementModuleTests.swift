@@ -250,6 +250,17 @@ final class ManagementModuleTests: XCTestCase {
             XCTAssertEqual(LinkSELConfirmation.parse(response.data)?.confirmed, confirmed)
         }
         XCTAssertEqual(mm.bmc.sel.entryCount, 2)
+        // The card reconnects (a new session, a new hello) and resends what it is unsure of.
+        var reconnected = try mm.openSession(from: cardRemote)
+        let greeting = try XCTUnwrap(LinkHelloResponse.parse(try mm.call(&reconnected, from: cardRemote, .oemGroup, 0x40,
+                                                                         hello(incarnation: 9).linkData).data))
+        XCTAssertEqual(greeting.selConfirmed, 2)
+        XCTAssertThrowsError(try mm.call(&card, from: cardRemote, .oemGroup, 0x45,
+                                         LinkSELEntry(slot: 2, sequence: 3, record: crossing).linkData),
+                             "the hello closed the old session: nothing answers in it")
+        _ = try mm.call(&reconnected, from: cardRemote, .oemGroup, 0x45, LinkSELEntry(slot: 2, sequence: 2, record: crossing).linkData)
+        XCTAssertEqual(mm.bmc.sel.entryCount, 2)
+        card = reconnected
         let logged = try XCTUnwrap(mm.bmc.sel.entry(0)).record
         XCTAssertEqual(logged[7], Self.cardAddress, "generator ID = the card's address")
         XCTAssertEqual(logged[11], 1, "the card's sensor number")
