@@ -171,6 +171,18 @@ final class LineCardLinkTests: XCTestCase {
         }, "the MM's SEL:\n\(chassis.show(["sel", "list", "-v"]))\n\(chassis.log)")
     }
 
+    /// A threshold set on a card changes its SDR: the MM's proxy follows within a few seconds.
+    func testAThresholdSetOnACardReachesItsProxy() throws {
+        let chassis = try Chassis(slots: 2)
+        XCTAssertTrue(waitUntil(15) { ((try? chassis.proxyLines(slot: 1)) ?? []).count > 5 }, chassis.log)
+        XCTAssertAnswered(try chassis.ipmitool(slot: 1, ["sensor", "thresh", "CPU Temp", "ucr", "99"]), within: 3)
+        XCTAssertTrue(waitUntil(10) {
+            let proxy = (try? chassis.ipmitool(["sensor", "get", "S1 CPU Temp"]))?.stdout ?? ""
+            return proxy.contains("Upper Critical        : 99.000")
+        }, "\(chassis.show(["sensor", "get", "S1 CPU Temp"]))\n\(chassis.log)")
+        XCTAssertTrue(chassis.log.contains("the SDR set changed"), chassis.log)
+    }
+
     func testChassisAndFleetAreExclusive() throws {
         let result = try runTool(Daemon.binary, ["serve", "--simulate", "--chassis", "2", "--fleet", "2"])
         XCTAssertNotEqual(result.status, 0)

@@ -73,6 +73,8 @@ final class LineCardLink {
     private var pendingSELChangeCount: UInt64?
     private var waitingForDurableSEL = false
     private var sentReadings: [UInt16: LinkReading] = [:]
+    /// The digest of the SDR set the MM holds or has been sent in this session.
+    private var sentDigest: UInt32?
     private var lastSent = NIODeadline.now()
     private var ticks: Scheduled<Void>?
     /// Refused link messages since the last completed resynchronisation.
@@ -267,13 +269,10 @@ final class LineCardLink {
         pendingSELChangeCount = nil
         var report = (records: 0, selEntries: 0)
         if hello.sdrDigest != digest {
-            queue.append(acknowledged(.sdrBegin, LinkSDRBegin(slot: slot, digest: digest, count: UInt16(records.count))))
-            for (index, record) in records.enumerated() {
-                queue.append(acknowledged(.sdrRecord, LinkSDRRecord(slot: slot, digest: digest, index: UInt16(index), record: record)))
-            }
-            queue.append(acknowledged(.sdrCommit, LinkSDRCommit(slot: slot, digest: digest)))
+            queueSDRSet(records, digest: digest)
             report.records = records.count
         }
+        sentDigest = digest
         resync = report
         sentReadings = [:]
         queueReadings(bmc.linkReadings())
@@ -282,6 +281,17 @@ final class LineCardLink {
             "mm_incarnation": "\(hello.incarnation)", "sel_confirmed": "\(hello.selConfirmed)", "attempts": "\(failures + 1)",
         ])
         failures = 0
+    }
+
+    /// Queues the whole SDR set: begin, every record, commit (the MM replaces the slot's set at
+    /// the commit, so a set cut short by a lost link is never half applied).
+    private func queueSDRSet(_ records: [[UInt8]], digest: UInt32) {
+        let slot = settings.slot
+        queue.append(acknowledged(.sdrBegin, LinkSDRBegin(slot: slot, digest: digest, count: UInt16(records.count))))
+        for (index, record) in records.enumerated() {
+            queue.append(acknowledged(.sdrRecord, LinkSDRRecord(slot: slot, digest: digest, index: UInt16(index), record: record)))
+        }
+        queue.append(acknowledged(.sdrCommit, LinkSDRCommit(slot: slot, digest: digest)))
     }
 
     /// A link message whose answer is an acknowledgement carrying the MM's incarnation.
@@ -336,7 +346,18 @@ final class LineCardLink {
     /// SEL entries, and a heartbeat when nothing else went for a whole interval.
     private func tick() {
         guard synchronised, console?.isEstablished == true, handshake == nil else { return }
-        if queue.isEmpty { queueReadings(bmc.linkReadings()) }
+        if queue.isEmpty {
+            // The card's SDRs change in steady state too (thresholds set, records added): the MM
+            // gets the new set, so it holds exactly the card's current records.
+            let records = bmc.linkSDRRecords()
+            let digest = ChassisLinkDigest.of(records)
+            if digest != sentDigest {
+                logger.info("link: the SDR set changed; sending it", metadata: ["records": "\(records.count)"])
+                queueSDRSet(records, digest: digest)
+                sentDigest = digest
+            }
+            queueReadings(bmc.linkReadings())
+        }
         pump()
         let interval = TimeAmount.nanoseconds(Int64(settings.heartbeatInterval * 1e9))
         if inFlight == nil, NIODeadline.now() - lastSent >= interval {
