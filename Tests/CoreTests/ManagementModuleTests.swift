@@ -67,7 +67,7 @@ final class ManagementModuleTests: XCTestCase {
     }
 
     func testSDRSetBecomesProxiesDurablyWithStableNumbersAndIDs() throws {
-        let mm = try managementModule(sensors: [SensorDefinition(number: 1, lun: 1, name: "MM Temp", sensorType: 0x01,
+        let mm = try managementModule(sensors: [SensorDefinition(number: 1, name: "MM Temp", sensorType: 0x01,
                                                                  kind: .threshold, entityID: 0x07)])
         var card = try mm.openSession(from: cardRemote)
         let greeting = try XCTUnwrap(LinkHelloResponse.parse(try mm.call(&card, from: cardRemote, .oemGroup, 0x40, hello().linkData).data))
@@ -79,8 +79,8 @@ final class ManagementModuleTests: XCTestCase {
         // The link sensors of slots 1 to 3, and the card's two sensors.
         let temperature = try XCTUnwrap(proxies.first { name(of: $0) == "S2 ASIC Temp" })
         XCTAssertEqual(temperature[5], 0x20, "owned by the MM")
-        XCTAssertEqual(temperature[6], 1, "on LUN 1")
-        XCTAssertNotEqual(temperature[7], 1, "never the MM's own sensor 1 on LUN 1")
+        XCTAssertEqual(temperature[6], 0, "on LUN 0, where freeipmi reads without bridging")
+        XCTAssertNotEqual(temperature[7], 1, "never the MM's own sensor 1")
         XCTAssertEqual(temperature[8], 0x07)
         XCTAssertEqual(temperature[9], Self.slot, "entity instance = slot")
         XCTAssertEqual(temperature[37], 90, "thresholds as the card has them")
@@ -95,7 +95,7 @@ final class ManagementModuleTests: XCTestCase {
         // A restart keeps the set, its numbers and record IDs; the hello says which set it holds.
         let before = chassisRecords(mm.bmc)
         let restarted = try managementModule(stateDirectory: mm.stateDirectory,
-                                             sensors: [SensorDefinition(number: 1, lun: 1, name: "MM Temp", sensorType: 0x01,
+                                             sensors: [SensorDefinition(number: 1, name: "MM Temp", sensorType: 0x01,
                                                                         kind: .threshold, entityID: 0x07)])
         XCTAssertEqual(chassisRecords(restarted.bmc), before)
         var again = try restarted.openSession(from: cardRemote)
@@ -107,6 +107,22 @@ final class ManagementModuleTests: XCTestCase {
         let after = chassisRecords(restarted.bmc)
         XCTAssertEqual(after.first { name(of: $0) == "S2 ASIC Temp" }, temperature)
         XCTAssertNil(after.first { name(of: $0) == "S2 PSU1 Presence" })
+    }
+
+    func testAProxyGivesUpANumberTheMMNowUsesItself() throws {
+        let mm = try managementModule()
+        var card = try mm.openSession(from: cardRemote)
+        _ = try mm.call(&card, from: cardRemote, .oemGroup, 0x40, hello().linkData)
+        _ = try sendSDRSet(Self.cardRecords, to: mm, &card)
+        let proxy = try XCTUnwrap(chassisRecords(mm.bmc).first { name(of: $0) == "S2 ASIC Temp" })
+        // The MM's configuration gained a sensor with the proxy's number.
+        let restarted = try managementModule(stateDirectory: mm.stateDirectory, sensors: [
+            SensorDefinition(number: proxy[7], lun: proxy[6], name: "New Temp", sensorType: 0x01, kind: .threshold, entityID: 0x07),
+        ])
+        let moved = try XCTUnwrap(chassisRecords(restarted.bmc).first { name(of: $0) == "S2 ASIC Temp" })
+        XCTAssertNotEqual([moved[6], moved[7]], [proxy[6], proxy[7]])
+        let keys = chassisRecords(restarted.bmc).filter { $0[3] <= 0x03 }.map { UInt16($0[6]) << 8 | UInt16($0[7]) }
+        XCTAssertEqual(Set(keys).count, keys.count, "no two chassis sensors share a number")
     }
 
     func testIncompleteOrWrongSDRSetsAreRefused() throws {

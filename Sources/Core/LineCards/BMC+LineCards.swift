@@ -8,7 +8,8 @@ extension BMC {
     func setUpLineCards() throws {
         guard let settings = configuration.chassisRole.managementModule else { return }
         let saved = try store.load(ChassisSlotsState.self, from: LineCardAggregator.stateFile) ?? ChassisSlotsState()
-        let state = LineCardAggregator.allocatingMissing(saved, slotCount: settings.slotCount, ownSensors: ownSensorKeys)
+        let state = LineCardAggregator.reconciled(saved, slotCount: LineCardAggregator.slotCount(settings),
+                                                  ownSensors: ownSensorKeys)
         if state != saved { try store.save(state, as: LineCardAggregator.stateFile) }
         let lineCards = LineCardAggregator(settings: settings, state: state)
         self.lineCards = lineCards

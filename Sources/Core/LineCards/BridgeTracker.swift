@@ -58,10 +58,14 @@ extension BMC {
                     requesterAddress: configuration.ipmbAddress, requesterSequence: sequence,
                     command: ChassisLink.Command.bridgedRequest.rawValue, data: ByteBuffer(bytes: request.linkData))
             .write(to: &message)
-        guard sendSessionMessage(message, in: session) else { return completion(nil) }
+        // Waiting before it is sent: whatever answers it finds it.
         let key = BridgeTracker.Key(sessionID: session.id, sequence: sequence)
         let waiting = BridgeTracker.Pending(completion: completion)
         lineCards.bridges.pending[key] = waiting
+        guard sendSessionMessage(message, in: session) else {
+            lineCards.bridges.take(key)?.completion(nil)
+            return
+        }
         waiting.timer = onLoop(after: BridgeTracker.timeout) { bmc in
             bmc.lineCards?.bridges.take(key)?.completion(nil)
         }

@@ -32,10 +32,12 @@ public struct ChassisSlotsState: Codable, Sendable, Equatable {
     func set(slot: UInt8) -> SDRSet? { sets.first { $0.slot == slot } }
 }
 
-/// Gives out MM sensor numbers for proxies and link sensors: LUNs 1 and 3 (LUN 2 is the SMS
-/// message LUN; LUN 0 is the MM's own sensors'), numbers 00h to FEh, never one of the MM's own.
+/// Gives out MM sensor numbers for proxies and link sensors, numbers 00h to FEh, never one of
+/// the MM's own: LUN 0 first, because freeipmi reads sensors of owner 20h on LUN 0 only
+/// (others need --bridge-sensors; ipmitool reads any LUN); then LUNs 1 and 3 (LUN 2 is the
+/// SMS message LUN) for a chassis with more sensors than LUN 0 has room for.
 struct SensorNumberAllocator {
-    static let luns: [UInt8] = [1, 3]
+    static let luns: [UInt8] = [0, 1, 3]
     private var used: Set<UInt16>
 
     /// `reserved`: the MM's own sensor keys (LUN << 8 | number) and those already given out.
@@ -46,7 +48,7 @@ struct SensorNumberAllocator {
         let count = Int(max(count, 1))
         for lun in Self.luns {
             var run = 0
-            for number in 0...0xFE {
+            for number in 1...0xFE {
                 run = used.contains(UInt16(lun) << 8 | UInt16(number)) ? 0 : run + 1
                 guard run == count else { continue }
                 let first = number - count + 1

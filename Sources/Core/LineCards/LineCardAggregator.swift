@@ -28,13 +28,18 @@ public final class LineCardAggregator {
         self.settings = settings
         self.state = state
         incarnation = UInt32.random(in: 1...UInt32.max)
-        links = (1...max(settings.slotCount, 1)).map { SlotLink(slot: $0) }
+        links = (1...Self.slotCount(settings)).map { SlotLink(slot: $0) }
         rebuild()
+    }
+
+    /// Slots 1 to this: the configured count, within what slot addresses allow (55).
+    static func slotCount(_ settings: ManagementModuleSettings) -> UInt8 {
+        min(max(settings.slotCount, 1), SlotAddress.slots.upperBound)
     }
 
     /// The slot's link, for slots 1 to `slotCount`.
     func link(_ slot: UInt8) -> SlotLink? {
-        guard slot >= 1, Int(slot) <= Int(settings.slotCount) else { return nil }
+        guard slot >= 1, Int(slot) <= links.count else { return nil }
         return links[Int(slot) - 1]
     }
 
@@ -123,7 +128,25 @@ public final class LineCardAggregator {
             allocation.slot == slot && allocation.lcKey != ChassisSensor.linkKey && wanted[allocation.lcKey] != allocation.count
         }
         return Self.allocatingMissing(next, slot: slot, wanted: sensorFields.map { ($0.lun, $0.number, $0.count) },
-                                      slotCount: settings.slotCount, ownSensors: ownSensors)
+                                      slotCount: UInt8(links.count), ownSensors: ownSensors)
+    }
+
+    /// A loaded `state` made to fit this MM: numbers that became the MM's own (its
+    /// configuration changed) are given up, and every slot's link sensor and every saved
+    /// sensor without a number gets one.
+    static func reconciled(_ state: ChassisSlotsState, slotCount: UInt8, ownSensors: [UInt16]) -> ChassisSlotsState {
+        let own = Set(ownSensors)
+        var next = state
+        next.allocations.removeAll { allocation in
+            (0..<UInt16(allocation.count)).contains { own.contains(allocation.key + $0) }
+        }
+        next = allocatingMissing(next, slotCount: slotCount, ownSensors: ownSensors)
+        for set in next.sets {
+            let wanted = set.records.compactMap { [UInt8](hexString: $0).flatMap(ProxyRecord.sensorFields) }
+            next = allocatingMissing(next, slot: set.slot, wanted: Array(wanted.prefix(ChassisRecord.maximumProxies)),
+                                     slotCount: slotCount, ownSensors: ownSensors)
+        }
+        return next
     }
 
     /// `state` with numbers for every slot's link sensor and for the slot's `wanted` sensors
