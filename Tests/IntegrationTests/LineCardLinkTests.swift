@@ -123,6 +123,13 @@ final class LineCardLinkTests: XCTestCase {
                 XCTAssertFalse(line.contains("| ns"), "a reading, not 'no reading': \(line)")
             }
         }
+        // freeipmi with default flags (its SDR cache in the test's folder) reads them too.
+        let sensors = try runTool("ipmi-sensors", ["-h", "127.0.0.1:\(chassis.port)", "-u", "admin", "-p", "admin",
+                                                   "-l", "admin", "-D", "LAN_2_0", "--quiet-cache",
+                                                   "--sdr-cache-directory", chassis.folder.path])
+        let proxies = sensors.stdout.split(separator: "\n").filter { $0.contains("| S2 ") && $0.contains("Temperature") }
+        XCTAssertFalse(proxies.isEmpty, "\(sensors)")
+        for line in proxies { XCTAssertFalse(line.contains("N/A"), "freeipmi reads the proxy: \(line)") }
         let elist = try chassis.ipmitool(["sdr", "elist", "mcloc"]).stdout
         XCTAssertTrue(elist.contains("Slot 1") && elist.contains("Slot 2"), "a locator per slot: \(elist)")
         XCTAssertTrue(chassis.log.contains("link up"), chassis.log)
