@@ -190,6 +190,30 @@ final class LineCardLinkTests: XCTestCase {
         XCTAssertTrue(chassis.log.contains("the SDR set changed"), chassis.log)
     }
 
+    /// A client's request bridged through the MM (`-t 84h -b 0`) is answered by card 2 over the
+    /// link: its SDRs as the card serves them directly, and no more than the client's privilege.
+    func testABridgedRequestIsAnsweredByTheCardAtTheClientsPrivilege() throws {
+        let chassis = try Chassis(slots: 2)
+        XCTAssertTrue(waitUntil(15) { chassis.log.components(separatedBy: "link up").count > 2 }, chassis.log)
+        func columns(_ result: ToolResult) -> [String] {
+            // Name, number, status and entity: the readings themselves may move between the two reads.
+            result.stdout.split(separator: "\n").map { $0.split(separator: "|").prefix(4).joined(separator: "|") }
+        }
+        let bridged = try chassis.ipmitool(["-t", "0x84", "-b", "0", "sdr", "elist"])
+        let direct = try chassis.ipmitool(slot: 2, ["sdr", "elist"])
+        XCTAssertEqual(bridged.status, 0, "\(bridged)")
+        XCTAssertGreaterThan(columns(direct).count, 5)
+        XCTAssertEqual(columns(bridged), columns(direct))
+
+        // A user-privilege client may read through the bridge, not set (Set Sensor Thresholds: operator).
+        let monitor = ["-I", "lanplus", "-H", "127.0.0.1", "-p", String(chassis.port), "-U", "monitor", "-P", "monitor",
+                       "-L", "USER", "-t", "0x84", "-b", "0"]
+        let read = try runTool("ipmitool", monitor + ["raw", "0x04", "0x2d", "0x01"])
+        XCTAssertEqual(read.status, 0, "\(read)")
+        let set = try runTool("ipmitool", monitor + ["raw", "0x04", "0x26", "0x01", "0x10", "0", "0", "0", "0", "0x63", "0"])
+        XCTAssertTrue(set.stderr.contains("rsp=0xd4"), "refused for the client's privilege: \(set)")
+    }
+
     func testChassisAndFleetAreExclusive() throws {
         let result = try runTool(Daemon.binary, ["serve", "--simulate", "--chassis", "2", "--fleet", "2"])
         XCTAssertNotEqual(result.status, 0)
