@@ -97,7 +97,9 @@ public final class LineCardAggregator {
                       let fields = ProxyRecord.sensorFields(of: record)
                 else { continue }
                 let lcKey = UInt16(fields.lun) << 8 | UInt16(fields.number)
-                guard let allocation = allocated[UInt32(set.slot) << 16 | UInt32(lcKey)], allocation.count == fields.count,
+                // One proxy per card sensor, even if a set names it twice.
+                guard proxyByCardSensor[UInt32(set.slot) << 16 | UInt32(lcKey)] == nil,
+                      let allocation = allocated[UInt32(set.slot) << 16 | UInt32(lcKey)], allocation.count == fields.count,
                       let proxy = ProxyRecord.proxy(of: record, slot: set.slot, lun: allocation.lun, number: allocation.number)
                 else { continue }
                 let index = slotProxies.count
