@@ -164,6 +164,7 @@ struct CheckConfig: ParsableCommand {
             print("\(file): OK (\(configuration.bmc.users.count) users, cipher suites "
                 + configuration.bmc.channel.cipherSuites.map { String($0.id) }.joined(separator: ",")
                 + ", listening on " + configuration.listen.map(\.description).joined(separator: " ") + ")")
+            if let role = configuration.bmc.chassisRole.summary { print(role) }
         } catch {
             StandardStreams.writeError("\(error)\n")
             throw ExitCode(78)
