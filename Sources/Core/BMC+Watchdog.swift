@@ -51,7 +51,7 @@ extension BMC {
             "pre_timeout_interrupt": "\(settings.preTimeoutInterrupt)",
         ])
         if !settings.dontLog {
-            logEvent(WatchdogSensor(among: configuration.sensors).event(for: occurrence), source: "watchdog")
+            logEvent(ownEvent(WatchdogSensor(among: configuration.sensors).event(for: occurrence)), source: "watchdog")
         }
         guard let action = occurrence.platformAction, let control = ChassisControlAction(action) else { return }
         // Through the chassis, so power state, the restart cause (watchdog) and the boot

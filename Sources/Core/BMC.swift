@@ -28,6 +28,10 @@ public final class BMC {
     public var platform: (any PlatformActions)?
     /// Sub-second timers on the BMC's loop (watchdog, identify); nil where nothing runs them.
     public var timers: BMCTimers?
+    /// Sends a packet that answers no datagram being handled (a management module's request to a
+    /// line card, the bridged answer after a Send Message response) from the BMC's own socket.
+    /// Set by the host on the BMC's loop; nil where there is no socket (unit tests set their own).
+    public var sendDatagram: ((ByteBuffer, RemoteConsole) -> Void)?
     /// The BMC watchdog timer (Set/Get/Reset Watchdog Timer); volatile.
     public internal(set) var watchdog = BMCWatchdog()
     /// What system software last reported through Set ACPI Power State; volatile.
@@ -62,6 +66,10 @@ public final class BMC {
     /// Answers to deferred requests, kept a few seconds for a console whose retransmission
     /// crossed the answer: it gets the same answer again, and the hook does not run twice.
     var recentAnswers: [InFlightRequest: RecentAnswer] = [:]
+    /// Bridged answers sent after a Send Message response, kept for its retransmissions.
+    var bridgedAnswers: [InFlightRequest: ByteBuffer] = [:]
+    /// The line cards, on a management module (`chassisRole`); nil otherwise.
+    public internal(set) var lineCards: LineCardAggregator?
     /// The chassis now (power, identify, boot options) and what of it is non-volatile.
     public internal(set) var chassis = ChassisState()
     public internal(set) var chassisSettings: ChassisSettings
@@ -95,10 +103,12 @@ public final class BMC {
         dispatcher = CommandDispatcher(tables: [
             (.chassis, ChassisCommands.table),
             (.app, AppCommands.table),
-            (.sensorEvent, SensorEventCommands.table),
+            (.sensorEvent, configuration.chassisRole.managementModule == nil
+                ? SensorEventCommands.table : ChassisSensorCommands.routing(SensorEventCommands.table)),
             (.storage, StorageCommands.table),
             (.transport, TransportCommands.table),
             (.groupExtension, DCMICommands.table),
+            (.oemGroup, ChassisLinkCommands.table),
         ])
         scratch.reserveCapacity(256)
         plaintext.reserveCapacity(256)
@@ -107,6 +117,7 @@ public final class BMC {
             channel == self.configuration.channel.number && self.lan.destination(selector: selector) != nil
         }
         pef.onPowerAction = { [unowned self] action, _ in self.performPEFPowerAction(action) }
+        try setUpLineCards()
     }
 
     /// What to do with the answer `handleDatagram` wrote.
@@ -185,6 +196,7 @@ public final class BMC {
             logger.info("session closed after idle timeout", metadata: ["session": "\(session.handle)", "user": "\(session.userID)"])
         }
         settleAbandonedHandshakes(now: now)
+        tickLineCards(now: now)
     }
 
     func drop(_ reason: String, _ detail: @autoclosure () -> String, from remote: RemoteConsole, now: NIODeadline) {

@@ -35,13 +35,15 @@ final class TestBMC {
     }
 
     init(suites: [UInt8] = [1, 2, 3, 6, 7, 8, 11, 12, 15, 16, 17], maximumSessions: Int = 8, stateDirectory: String? = nil,
-         sensors: [SensorDefinition] = []) throws {
+         sensors: [SensorDefinition] = [], chassisRole: ChassisRole = .standalone) throws {
         self.stateDirectory = stateDirectory ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("ipmigod-test-\(UUID().uuidString)").path
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        bmc = try BMC(configuration: TestBMC.configuration(stateDirectory: self.stateDirectory, suites: suites,
-                                                           maximumSessions: maximumSessions, sensors: sensors), logger: logger)
+        var configuration = TestBMC.configuration(stateDirectory: self.stateDirectory, suites: suites,
+                                                  maximumSessions: maximumSessions, sensors: sensors)
+        configuration.chassisRole = chassisRole
+        bmc = try BMC(configuration: configuration, logger: logger)
     }
 
     /// Sends one datagram; returns the answer, or nil when the BMC stays silent.

@@ -31,6 +31,7 @@ public enum AppCommands {
         CommandSpec(0x47, "Set User Password", .administrator, setUserPassword),
         CommandSpec(0x4E, "Get Channel Payload Support", .user, getChannelPayloadSupport),
         CommandSpec(0x54, "Get Channel Cipher Suites", .none, getChannelCipherSuites),
+        sendMessageCommand,
     ]
 
     // MARK: Device

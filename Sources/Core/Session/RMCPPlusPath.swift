@@ -80,6 +80,8 @@ extension BMC {
             return false
         }
         session.lastActivity = now
+        // A line card's answer to its management module's request (bridging), not a request.
+        if BMC.isResponse(message) { return takeSessionResponse(message, in: session, now: now) }
         return respond(to: request, context: RequestContext(privilege: session.privilege, session: session, remote: session.remote, now: now),
                        wrapping: .session20(session, protection, consoleSessionID: consoleSessionID), into: &output)
     }

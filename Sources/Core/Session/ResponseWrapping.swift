@@ -69,6 +69,7 @@ extension BMC {
                     return recent.code
                 }
                 wrap(wrapping, into: &output)
+                if !bridgedAnswers.isEmpty { resendBridgedAnswer(for: key) }
                 return true
             }
         }
@@ -134,28 +135,42 @@ extension BMC {
             output.writeBuffer(&scratch)
             _ = writer.endPayload(buffer: &output)
         case .session20(let session, let protection, let consoleSessionID):
-            let sequence = session.nextOutboundSequence()
-            var writer = RMCPPlusPacketWriter(
-                buffer: &output, payloadType: .ipmi, encrypted: protection.isEncrypted,
-                authenticated: protection.isAuthenticated, sessionID: consoleSessionID, sequence: sequence)
-            protection.appendEncrypted(scratch.readableBytesView, sequence: sequence, to: &output)
-            let signed = writer.endPayload(buffer: &output)
-            if protection.isAuthenticated {
-                let code = output.withUnsafeReadableBytes { bytes in
-                    protection.authCode(over: UnsafeRawBufferPointer(rebasing: bytes[(signed.lowerBound - output.readerIndex)..<(signed.upperBound - output.readerIndex)]))
-                }
-                code.write(to: &output)
-            }
+            Self.writeRMCPPlus(scratch.readableBytesView, session: session, protection: protection,
+                               consoleSessionID: consoleSessionID, into: &output)
         }
         if let session = wrapping.session, session.isClosing { sessions.close(id: session.id) }
     }
 
     /// Wraps the LAN response in `scratch` for a 1.5 session, with the next outbound sequence number.
     func writeLegacy(authType: AuthenticationType, session: Session, password: [UInt8], into output: inout ByteBuffer) {
+        Self.writeLegacy(scratch, authType: authType, session: session, password: password, into: &output)
+    }
+
+    /// Wraps a LAN message for a 1.5 session, with the session's next outbound sequence number.
+    static func writeLegacy(_ message: ByteBuffer, authType: AuthenticationType, session: Session, password: [UInt8],
+                            into output: inout ByteBuffer) {
         let sequence = session.nextOutboundSequence()
         let code = LegacyAuthCode.compute(authType, password: password, sessionID: session.id, sequence: sequence,
-                                          message: scratch.readableBytesView)
+                                          message: message.readableBytesView)
         IPMI15Packet.write(authType: authType, sequence: sequence, sessionID: session.id, authCode: code,
-                           message: scratch, to: &output)
+                           message: message, to: &output)
+    }
+
+    /// Wraps a LAN message for an RMCP+ session: its next outbound sequence number, encrypted
+    /// and signed as the session was negotiated.
+    static func writeRMCPPlus(_ message: ByteBufferView, session: Session, protection: PacketProtection,
+                              consoleSessionID: UInt32, into output: inout ByteBuffer) {
+        let sequence = session.nextOutboundSequence()
+        var writer = RMCPPlusPacketWriter(
+            buffer: &output, payloadType: .ipmi, encrypted: protection.isEncrypted,
+            authenticated: protection.isAuthenticated, sessionID: consoleSessionID, sequence: sequence)
+        protection.appendEncrypted(message, sequence: sequence, to: &output)
+        let signed = writer.endPayload(buffer: &output)
+        if protection.isAuthenticated {
+            let code = output.withUnsafeReadableBytes { bytes in
+                protection.authCode(over: UnsafeRawBufferPointer(rebasing: bytes[(signed.lowerBound - output.readerIndex)..<(signed.upperBound - output.readerIndex)]))
+            }
+            code.write(to: &output)
+        }
     }
 }

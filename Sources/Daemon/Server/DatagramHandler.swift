@@ -19,6 +19,24 @@ final class DatagramHandler: ChannelInboundHandler {
         self.logger = logger
     }
 
+    /// Gives the BMC this socket for packets it sends on its own (`BMC.sendDatagram`). With
+    /// several sockets (IPv4 and IPv6), each takes the consoles of its address family and
+    /// passes the others on to the socket added before it.
+    func handlerAdded(context: ChannelHandlerContext) {
+        let channel = context.channel
+        let previous = bmc.sendDatagram
+        bmc.sendDatagram = { packet, remote in
+            // The family is known once the socket is bound, after this handler was added.
+            guard let address = remote.socketAddress,
+                  address.protocol == channel.localAddress?.protocol || previous == nil
+            else {
+                previous?(packet, remote)
+                return
+            }
+            channel.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: packet), promise: nil)
+        }
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
         var output = self.output.take() ?? context.channel.allocator.buffer(capacity: 128)
@@ -62,6 +80,12 @@ final class DatagramHandler: ChannelInboundHandler {
 }
 
 extension RemoteConsole {
+    /// The socket address to send to; nil for a console of unknown family.
+    var socketAddress: SocketAddress? {
+        let bytes = ipv4 ?? ipv6
+        return bytes.flatMap { try? SocketAddress(packedIPAddress: ByteBuffer(bytes: $0), port: Int(port)) }
+    }
+
     init(_ address: SocketAddress) {
         switch address {
         case .v4(let v4):

@@ -23,8 +23,9 @@ public enum SDRRecord {
     }
 
     /// The record that describes a sensor: full for threshold sensors, compact for discrete
-    /// ones, event-only for sensors without a reading.
-    public static func sensor(_ sensor: Sensor, id: UInt16) -> [UInt8] {
+    /// ones, event-only for sensors without a reading. `owner`: the controller's IPMB address
+    /// (a line card's slot address, so clients read its sensors through bridging).
+    public static func sensor(_ sensor: Sensor, id: UInt16, owner ownerID: UInt8 = ownerID) -> [UInt8] {
         let definition = sensor.definition
         if definition.isEventOnly {
             let body: [UInt8] = [
@@ -85,7 +86,8 @@ public enum SDRRecord {
     }
 
     /// The BMC itself: a management controller device locator.
-    public static func managementController(id: UInt16, name: String, capabilities: UInt8) -> [UInt8] {
+    public static func managementController(id: UInt16, name: String, capabilities: UInt8,
+                                            address ownerID: UInt8 = ownerID) -> [UInt8] {
         let body: [UInt8] = [
             ownerID, 0x00, // slave address, channel 0
             0x00, capabilities,
@@ -97,7 +99,7 @@ public enum SDRRecord {
     }
 
     /// FRU device 0 of the BMC, a logical FRU device.
-    public static func fruDevice(id: UInt16, name: String) -> [UInt8] {
+    public static func fruDevice(id: UInt16, name: String, owner ownerID: UInt8 = ownerID) -> [UInt8] {
         let body: [UInt8] = [
             ownerID, 0x00, 0x80, 0x00, // controller, FRU device 0, logical, channel 0
             0x00, 0x10, 0x00, // reserved; device type: IPMI FRU inventory

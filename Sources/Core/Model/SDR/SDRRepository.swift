@@ -7,6 +7,13 @@ public struct SDRRepository: Sendable {
         case managementController
         case fruDevice
         case added([UInt8])
+        /// A management module's record for a line card: built from the card's link, after
+        /// the repository's own records and kept out of its saved changes.
+        case chassis(ChassisRecord)
+
+        var isChassis: Bool {
+            if case .chassis = self { true } else { false }
+        }
     }
 
     /// What survives a restart: client changes on top of the generated records.
@@ -45,6 +52,27 @@ public struct SDRRepository: Sendable {
         }
     }
 
+    /// Replaces the chassis records (a line card's SDR set changed, or a slot appeared) and
+    /// dates the change, so clients' SDR caches notice it. Record IDs come with the records.
+    mutating func setChassisRecords(_ records: [ChassisRecord], now: UInt32) {
+        let current = entries.filter(\.entry.isChassis).map(\.entry)
+        let next = records.map { SDRRepository.Entry.chassis($0) }
+        guard current != next else { return }
+        entries.removeAll { $0.entry.isChassis }
+        entries += records.map { ($0.id, .chassis($0)) }
+        lastAddition = now
+        lastErase = now
+        reservation &+= 1
+    }
+
+    /// The ID an added record gets: after the repository's own, never one of the chassis range.
+    private var nextAddedID: UInt16 {
+        (entries.lazy.filter { !$0.entry.isChassis }.map(\.id).max() ?? 0) &+ 1
+    }
+
+    /// Where an added record goes: before the chassis records, which stay last.
+    private var addedPosition: Int { entries.firstIndex { $0.entry.isChassis } ?? entries.count }
+
     public func index(of id: UInt16) -> Int? {
         if id == 0x0000 { return entries.isEmpty ? nil : 0 }
         if id == 0xFFFF { return entries.isEmpty ? nil : entries.count - 1 }
@@ -77,12 +105,12 @@ public struct SDRRepository: Sendable {
     public mutating func add(_ record: [UInt8], now: UInt32) throws(CompletionCode) -> UInt16 {
         guard record.count >= 5, record.count == 5 + Int(record[4]) else { throw .requestDataLengthInvalid }
         guard freeBytes >= record.count else { throw .outOfSpace }
-        let id = (entries.map(\.id).max() ?? 0) &+ 1
-        guard id != 0xFFFF else { throw .outOfSpace }
+        let id = nextAddedID
+        guard id != 0xFFFF, id < ChassisRecord.firstID || !entries.contains(where: \.entry.isChassis) else { throw .outOfSpace }
         var bytes = record
         bytes[0] = UInt8(truncatingIfNeeded: id)
         bytes[1] = UInt8(id >> 8)
-        entries.append((id, .added(bytes)))
+        entries.insert((id, .added(bytes)), at: addedPosition)
         changes.added[id] = bytes.hexString
         lastAddition = now
         reservation &+= 1 // a change cancels the reservation
@@ -91,6 +119,8 @@ public struct SDRRepository: Sendable {
 
     public mutating func delete(_ id: UInt16, now: UInt32) throws(CompletionCode) -> UInt16 {
         guard let index = entries.firstIndex(where: { $0.id == id }) else { throw .notPresent }
+        // A line card's records follow its link: set them on the card.
+        guard !entries[index].entry.isChassis else { throw .notSupportedInPresentState }
         if case .added = entries[index].entry {
             changes.added[id] = nil
         } else {
@@ -103,7 +133,7 @@ public struct SDRRepository: Sendable {
     }
 
     public mutating func clear(now: UInt32) {
-        entries.removeAll()
+        entries.removeAll { !$0.entry.isChassis }
         changes = Changes()
         changes.cleared = true
         partial = nil
@@ -115,7 +145,7 @@ public struct SDRRepository: Sendable {
     public mutating func partialAdd(recordID: UInt16, offset: Int, data: [UInt8], isLast: Bool,
                                     now: UInt32) throws(CompletionCode) -> UInt16 {
         if offset == 0 {
-            partial = ((entries.map(\.id).max() ?? 0) &+ 1, data)
+            partial = (nextAddedID, data)
         } else {
             guard var current = partial, current.id == recordID, offset == current.bytes.count else {
                 throw .invalidDataField

@@ -53,8 +53,10 @@ final class SELJournal {
     /// Records one change (two records for an add that evicts the oldest entry). Without a
     /// background writer it is durable when this returns, and a failure throws; with one it is
     /// queued, and `whenDurable` tells when it is on disk.
-    func append(_ first: SELLogRecord, _ second: SELLogRecord? = nil) throws(FileError) {
-        let bytes = second.map { SELLogFile.encode([first, $0]) } ?? SELLogFile.encode(CollectionOfOne(first))
+    func append(_ first: SELLogRecord, _ second: SELLogRecord? = nil, _ third: SELLogRecord? = nil) throws(FileError) {
+        // Written together: an add, the eviction that made room for it, the line card entry it logged.
+        let bytes = second == nil && third == nil
+            ? SELLogFile.encode(CollectionOfOne(first)) : SELLogFile.encode([first, second, third].compactMap { $0 })
         guard executor != nil else {
             if file.needsRewrite { try file.replace(with: SELLogFile.encode(snapshot())) }
             try file.append(bytes)

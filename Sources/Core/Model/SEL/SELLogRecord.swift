@@ -22,6 +22,9 @@ struct SELLogRecord: Equatable {
         case clear = 0x13
         /// An entry was refused because the SEL was full.
         case overflow = 0x14
+        /// A line card's SEL entry was logged (management module): its slot and sequence
+        /// number, written with the add, so the entry is logged once across restarts.
+        case origin = 0x15
     }
 
     static let size = 28
@@ -74,6 +77,15 @@ struct SELLogRecord: Equatable {
         SELClock(offset: Int64(bitPattern: payload.uint64(at: 0)), utcOffset: Int16(bitPattern: payload.uint16(at: 8)))
     }
 
+    static func origin(_ origin: SELOrigin) -> SELLogRecord {
+        var payload = SELRecord()
+        payload[0] = origin.slot
+        payload.setUInt32(origin.sequence, at: 1)
+        return SELLogRecord(.origin, payload: payload)
+    }
+
+    var origin: SELOrigin { SELOrigin(slot: payload[0], sequence: payload.uint32(at: 1)) }
+
     // MARK: Encoding
 
     /// Writes the record to the first `size` bytes of `buffer`.
@@ -100,5 +112,17 @@ struct SELLogRecord: Equatable {
         recordID = UInt16(littleEndian: buffer.loadUnaligned(fromByteOffset: 2, as: UInt16.self))
         time = UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
         payload = SELRecord(bytes: buffer[8..<24])
+    }
+}
+
+/// Where a SEL entry came from when a line card sent it: its slot and the line card's own
+/// sequence number for it (management module).
+public struct SELOrigin: Sendable, Equatable {
+    public var slot: UInt8
+    public var sequence: UInt32
+
+    public init(slot: UInt8, sequence: UInt32) {
+        self.slot = slot
+        self.sequence = sequence
     }
 }

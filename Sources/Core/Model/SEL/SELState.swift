@@ -13,6 +13,9 @@ struct SELState {
     /// Entries have been refused or overwritten for lack of space since the last clear.
     private(set) var overflowed = false
     private(set) var clock = SELClock()
+    /// Per line-card slot, the highest LC SEL sequence number logged (management module).
+    /// Kept by SEL clears and compaction: a cleared entry must not be logged again.
+    private(set) var confirmedOrigins: [UInt8: UInt32] = [:]
 
     mutating func apply(_ change: SELLogRecord) {
         switch change.operation {
@@ -48,6 +51,9 @@ struct SELState {
             overflowed = false
         case .overflow:
             overflowed = true
+        case .origin:
+            let origin = change.origin
+            confirmedOrigins[origin.slot] = max(confirmedOrigins[origin.slot] ?? 0, origin.sequence)
         }
     }
 
@@ -77,6 +83,9 @@ struct SELState {
         records.append(.clock(clock))
         for record in entries {
             records.append(SELLogRecord(.add, recordID: record.recordID, time: lastAddTime, payload: record))
+        }
+        for (slot, sequence) in confirmedOrigins.sorted(by: { $0.key < $1.key }) {
+            records.append(.origin(SELOrigin(slot: slot, sequence: sequence)))
         }
         // Last, so the times and flag it restores are not moved by the adds before it.
         records.append(.state(lastAddTime: lastAddTime, lastEraseTime: lastEraseTime, overflowed: overflowed))

@@ -105,16 +105,25 @@ public final class SELStore {
     // MARK: Adding
 
     /// Adds a system event record stamped with the SEL clock; durable when it returns.
-    public func add(_ event: PlatformEvent) throws(CompletionCode) -> UInt16 {
-        try add(SELRecord(event: event, timestamp: 0))
+    public func add(_ event: PlatformEvent, origin: SELOrigin? = nil) throws(CompletionCode) -> UInt16 {
+        try add(SELRecord(event: event, timestamp: 0), origin: origin)
     }
 
     /// Adds a record as Add SEL Entry does: the SEL assigns the record ID and, for record types
     /// that carry one, the timestamp. Out of space (C4h) when full, unless configured to
-    /// overwrite the oldest entry.
-    public func add(_ record: SELRecord) throws(CompletionCode) -> UInt16 {
+    /// overwrite the oldest entry. With an origin (a line card's entry), the origin is written
+    /// in the same append, so the entry and the fact that it was logged are durable together.
+    public func add(_ record: SELRecord, origin: SELOrigin? = nil) throws(CompletionCode) -> UInt16 {
         let eviction = try makeRoom()
-        return try commitAdd(record, id: state.allocateRecordID(), evicting: eviction)
+        return try commitAdd(record, id: state.allocateRecordID(), evicting: eviction, origin: origin)
+    }
+
+    /// The highest sequence number of the line card in `slot` whose entry is logged; 0 for none.
+    public func confirmedSequence(slot: UInt8) -> UInt32 { state.confirmedOrigins[slot] ?? 0 }
+
+    /// Notes a line card's entry as logged without adding it (SEL logging off, or full).
+    public func noteOrigin(_ origin: SELOrigin) throws(CompletionCode) {
+        try commit(.origin(origin))
     }
 
     /// One piece of a Partial Add SEL Entry: the first (record ID 0000h, offset 0) takes a
@@ -152,16 +161,18 @@ public final class SELStore {
         return SELLogRecord(.evict, recordID: oldest.recordID, time: time)
     }
 
-    private func commitAdd(_ record: SELRecord, id: UInt16, evicting eviction: SELLogRecord?) throws(CompletionCode) -> UInt16 {
+    private func commitAdd(_ record: SELRecord, id: UInt16, evicting eviction: SELLogRecord?,
+                           origin: SELOrigin? = nil) throws(CompletionCode) -> UInt16 {
         let now = time
         var record = record
         record.recordID = id
         if record.isTimestamped { record.timestamp = now }
         let add = SELLogRecord(.add, recordID: id, time: now, payload: record)
+        let noted = origin.map(SELLogRecord.origin)
         if let eviction {
-            try commit(eviction, add)
+            try commit(eviction, add, noted)
         } else {
-            try commit(add)
+            try commit(add, noted)
         }
         return id
     }
@@ -232,15 +243,16 @@ public final class SELStore {
     /// Hands a change to the journal, then applies it. Without a background writer it is on
     /// disk first, and a failure refuses it; with one, `whenDurable` holds back whoever must
     /// not learn of it before it is.
-    private func commit(_ change: SELLogRecord, _ second: SELLogRecord? = nil) throws(CompletionCode) {
+    private func commit(_ change: SELLogRecord, _ second: SELLogRecord? = nil, _ third: SELLogRecord? = nil) throws(CompletionCode) {
         do {
-            try journal.append(change, second)
+            try journal.append(change, second, third)
         } catch {
             logger.error("SEL change not saved", metadata: ["path": "\(journal.path)", "error": "\(error)"])
             throw .unspecified
         }
         state.apply(change)
         if let second { state.apply(second) }
+        if let third { state.apply(third) }
         if journal.recordsInFile > SELStore.compactionThreshold(capacity: configuration.capacity) {
             journal.replace(with: state.snapshot())
         }
