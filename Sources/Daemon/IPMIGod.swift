@@ -45,6 +45,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "With --fleet: one address per member, FIRST-LAST (member k on the k-th, port 623 or --listen's, its traps sent from it).")
     var fleetAddresses: String?
 
+    @Option(name: .long, help: "Run a chassis in this process: a management module on the listen port and N line cards linked to it, line card k on the port + k (state under STATE/members/k).")
+    var chassis: Int?
+
     func validate() throws {
         guard (config != nil) != simulate else {
             throw ValidationError("give either --config FILE or --simulate")
@@ -53,6 +56,7 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--listen \(address): expected ADDR:PORT or [IPV6]:PORT")
         }
         try validateFleet()
+        try validateChassis()
         if let httpListen, !httpListen.contains(":") || ListenAddress(httpListen) == nil {
             throw ValidationError("--http-listen \(httpListen): expected ADDR:PORT or [IPV6]:PORT")
         }
@@ -126,7 +130,9 @@ struct Serve: AsyncParsableCommand {
             "mode": "\(simulate ? "simulate" : "config")", "state_directory": "\(configuration.bmc.stateDirectory)",
             "net-snmp": "\(SNMPLibrary.version)",
         ])
-        if let fleet, let address = server.boundAddresses.first {
+        if let chassis, !server.boundAddresses.isEmpty {
+            StandardStreams.writeOutput(chassisBanner(slots: chassis, addresses: server.boundAddresses))
+        } else if let fleet, let address = server.boundAddresses.first {
             StandardStreams.writeOutput(fleetBanner(count: fleet, first: address, last: server.boundAddresses.last!))
         } else if simulate, let address = server.boundAddresses.first {
             let host = address.ipAddress ?? "127.0.0.1"

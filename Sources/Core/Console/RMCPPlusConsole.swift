@@ -11,6 +11,8 @@ public struct RMCPPlusConsole {
         case badIntegrityCheckValue
         case badAuthCode
         case notEstablished
+        /// An inbound session sequence number seen before, or outside the window.
+        case replayed
     }
 
     public let suite: CipherSuite
@@ -27,13 +29,22 @@ public struct RMCPPlusConsole {
     private var sequence: UInt32 = 0
     var requestSequence: UInt8 = 0
     private var messageTag: UInt8 = 0
+    /// The managed system's sequence numbers on what it sends in the session (its requests and
+    /// responses share them): each is accepted once, in a window like the BMC's own.
+    private var inboundWindow = SequenceWindow(initial: nil, ahead: 32, behind: 16)
 
     public init(suite: CipherSuite, userName: String, password: String, privilege: PrivilegeLevel = .administrator,
                 nameOnlyLookup: Bool = true, consoleSessionID: UInt32 = UInt32.random(in: 1...UInt32.max)) {
+        self.init(suite: suite, userName: Array(userName.utf8), password: Array(password.utf8), privilege: privilege,
+                  nameOnlyLookup: nameOnlyLookup, consoleSessionID: consoleSessionID)
+    }
+
+    /// A console whose password is bytes (a line card's, read from its password file).
+    public init(suite: CipherSuite, userName: [UInt8], password: [UInt8], privilege: PrivilegeLevel = .administrator,
+                nameOnlyLookup: Bool = true, consoleSessionID: UInt32 = UInt32.random(in: 1...UInt32.max)) {
         self.suite = suite
-        self.userName = Array(userName.utf8)
-        let bytes = Array(password.utf8)
-        self.password = bytes + [UInt8](repeating: 0, count: max(0, 20 - bytes.count))
+        self.userName = userName
+        self.password = password + [UInt8](repeating: 0, count: max(0, 20 - password.count))
         self.role = privilege.rawValue | (nameOnlyLookup ? 0x10 : 0)
         self.consoleSessionID = consoleSessionID
     }
@@ -101,12 +112,32 @@ public struct RMCPPlusConsole {
 
     /// Wraps a request for the established session.
     public mutating func request(_ netFn: NetFn, _ command: UInt8, _ data: [UInt8] = []) throws(ConsoleError) -> ByteBuffer {
-        guard let protection else { throw .notEstablished }
+        try request(netFn, command, data, requesterSequence: nextRequesterSequence())
+    }
+
+    /// The next requester sequence number (6 bits), for a caller that matches responses to
+    /// requests itself and retransmits a request under the same number.
+    public mutating func nextRequesterSequence() -> UInt8 {
         requestSequence = (requestSequence + 1) & 0x3F
-        sequence &+= 1
+        return requestSequence
+    }
+
+    /// Wraps a request under a given requester sequence number: a retransmission keeps it,
+    /// and still goes out with the next session sequence number, as the window wants.
+    public mutating func request(_ netFn: NetFn, _ command: UInt8, _ data: [UInt8],
+                                 requesterSequence: UInt8) throws(ConsoleError) -> ByteBuffer {
         var message = ByteBuffer()
-        IPMIRequest(netFn: netFn, requesterSequence: requestSequence, command: command, data: ByteBuffer(bytes: data))
-            .write(to: &message)
+        IPMIRequest(netFn: netFn, requesterSequence: requesterSequence & 0x3F, command: command,
+                    data: ByteBuffer(bytes: data)).write(to: &message)
+        return try seal(message)
+    }
+
+    /// Wraps an IPMI message (request or response) with the next session sequence number,
+    /// encrypted and signed as the session's cipher suite says.
+    private mutating func seal(_ message: ByteBuffer) throws(ConsoleError) -> ByteBuffer {
+        guard let protection else { throw .notEstablished }
+        sequence &+= 1
+        if sequence == 0 { sequence = 1 }
         var out = ByteBuffer()
         var writer = RMCPPlusPacketWriter(buffer: &out, payloadType: .ipmi, encrypted: protection.isEncrypted,
                                           authenticated: protection.isAuthenticated, sessionID: managedSessionID,
@@ -131,6 +162,49 @@ public struct RMCPPlusConsole {
             throw .malformed
         }
         return response
+    }
+
+    // MARK: Requests from the managed system
+
+    /// What the managed system sent inside the session: a response to one of the console's
+    /// requests, or a request of its own (a management module's bridged request to a line card).
+    public enum Inbound {
+        case request(IPMIRequest)
+        case response(IPMIResponse)
+    }
+
+    /// Checks and opens any IPMI message of the established session, for a console that
+    /// lives long and also answers requests: integrity first (a forged packet must not move
+    /// the window), then the managed system's sequence number (replays refused), then the
+    /// decryption. An odd netFn is a response, an even one a request.
+    public mutating func receive(_ datagram: ByteBuffer) throws(ConsoleError) -> Inbound {
+        guard let protection else { throw .notEstablished }
+        guard case .rmcpPlus(_, let packet) = try? RMCPFrame.parse(datagram), packet.payloadType == .ipmi,
+              packet.sessionID == consoleSessionID,
+              packet.isAuthenticated == protection.isAuthenticated, packet.isEncrypted == protection.isEncrypted
+        else { throw .malformed }
+        if protection.isAuthenticated && !protection.verify(packet) { throw .badAuthCode }
+        guard let message = protection.decrypt(packet.payload), message.readableBytes >= 2 else { throw .malformed }
+        guard inboundWindow.accept(packet.sequence) else { throw .replayed }
+        let netFn = message.getInteger(at: message.readerIndex + 1, as: UInt8.self)! >> 2
+        if netFn & 1 == 1 {
+            guard let response = try? IPMIResponse.parse(message) else { throw .malformed }
+            return .response(response)
+        }
+        guard let request = try? IPMIRequest.parse(message) else { throw .malformed }
+        return .request(request)
+    }
+
+    /// Wraps the response to a request the managed system sent in the session, with the
+    /// console's own next session sequence number. A failed request carries no data.
+    public mutating func respond(to request: IPMIRequest, completionCode: CompletionCode,
+                                 data: [UInt8] = []) throws(ConsoleError) -> ByteBuffer {
+        var message = ByteBuffer()
+        IPMIResponseWriter.write(respondingTo: request, to: &message) { body in
+            body.writeBytes(data)
+            return completionCode
+        }
+        return try seal(message)
     }
 
     /// A request outside any session (session ID 0, no authentication), as ipmitool sends

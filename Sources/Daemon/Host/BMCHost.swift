@@ -118,6 +118,11 @@ final class BMCHost: Sendable {
             for index in members.indices {
                 members[index].channels = try await Self.bind(members[index], logger: logger, quiet: fleet)
             }
+            // A line card links to its management module once it answers on its own addresses.
+            for index in members.indices {
+                guard let settings = members[index].plan.configuration.chassisRole.lineCard else { continue }
+                members[index].lineCardLink = try await LineCardLink.start(bmc: members[index].bmc, settings: settings)
+            }
             if fleet {
                 logger.notice("fleet of \(members.count) switches listening",
                               metadata: ["first": "\(members.first?.channels.first?.localAddress.map(\.hostAndPort) ?? "?")",
@@ -238,6 +243,11 @@ final class BMCHost: Sendable {
         await control.stop()
         try? await pollerGroup.shutdownGracefully()
         await observability.stop()
+        // Line cards close their sessions while every management module still answers.
+        for member in members {
+            guard let link = member.lineCardLink else { continue }
+            try? await member.loop.flatSubmit { link.value.stop() }.get()
+        }
         for member in members {
             for channel in member.channels { try? await channel.close() }
         }

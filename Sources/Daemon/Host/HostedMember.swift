@@ -9,6 +9,8 @@ struct HostedMember: Sendable {
     var channels: [any Channel] = []
     /// Its PET sequence numbers (the status shows the next one); set once alerting is attached.
     var sequence: NIOLoopBound<PETSequence>?
+    /// A line card's link to its management module, once its sockets are bound.
+    var lineCardLink: NIOLoopBound<LineCardLink>?
 
     var loop: any EventLoop { bmc.eventLoop }
 }

@@ -34,6 +34,9 @@ extension Serve {
 
     /// The switches to run: the configuration's one, or a fleet laid out on it.
     func memberPlans(_ configuration: DaemonConfiguration) -> [MemberPlan] {
+        if let chassis {
+            return ChassisLayout(slots: chassis, listen: listen.first.flatMap(ListenAddress.init)).members(of: configuration)
+        }
         guard let fleet else { return [.single(configuration)] }
         let layout = FleetLayout(count: fleet, addresses: fleetAddresses.flatMap(IPv4Range.init),
                                  listen: listen.first.flatMap(ListenAddress.init))

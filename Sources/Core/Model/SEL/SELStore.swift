@@ -95,6 +95,10 @@ public final class SELStore {
     /// Minutes east of UTC, or `SELClock.unspecifiedUTCOffset`.
     public var utcOffset: Int16 { state.clock.utcOffset }
 
+    /// The record ID most recently assigned (the one before the next), kept across restarts
+    /// and clears: what a line card numbers its entries from (`LineCardSELNumbering`).
+    public var lastAssignedRecordID: UInt16 { SELState.predecessor(state.nextRecordID) }
+
     /// An entry by record ID (0000h the first, FFFFh the last), and the ID of the next one
     /// (FFFFh after the last).
     public func entry(_ requestedID: UInt16) -> (record: SELRecord, nextRecordID: UInt16)? {

@@ -1,0 +1,191 @@
+import Foundation
+import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `ipmigod serve --simulate --chassis 2`: a management module (MM) and two line cards in one
+/// real process, linked over loopback UDP with real RMCP+ sessions; checked with the real
+/// ipmitool against the MM and the cards.
+final class LineCardLinkTests: XCTestCase {
+    /// A chassis process of its own, stopped and removed at the end of the test.
+    final class Chassis {
+        let folder: URL
+        private(set) var port = 0
+        let slots: Int
+        let logPath: String
+        var stateDirectory: String { folder.appendingPathComponent("state").path }
+        private var process: Process?
+
+        init(slots: Int) throws {
+            self.slots = slots
+            folder = FileManager.default.temporaryDirectory.appendingPathComponent("ipmigod-chassis-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            logPath = folder.appendingPathComponent("daemon.log").path
+            // PORT+1 ... PORT+slots must be free too: try a few ports.
+            var lastError: (any Error)?
+            for _ in 0..<5 {
+                port = UDPSocket.freePort()
+                do {
+                    try start()
+                    return
+                } catch {
+                    lastError = error
+                }
+            }
+            throw lastError!
+        }
+
+        deinit {
+            stop()
+            try? FileManager.default.removeItem(at: folder)
+        }
+
+        func start() throws {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: Daemon.binary)
+            process.arguments = ["serve", "--simulate", "--chassis", String(slots), "--listen", "127.0.0.1:\(port)",
+                                 "--state-dir", stateDirectory, "--http-listen", "127.0.0.1:0"]
+            _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+            let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+            log.seekToEndOfFile()
+            process.standardError = log
+            process.standardOutput = log
+            process.standardInput = FileHandle.nullDevice
+            let starts = self.log.components(separatedBy: "ipmigod started").count
+            try process.run()
+            self.process = process
+            let deadline = Date().addingTimeInterval(30)
+            while Date() < deadline {
+                guard process.isRunning else { throw DaemonFailed(log: self.log) }
+                if self.log.components(separatedBy: "ipmigod started").count > starts { return }
+                usleep(50_000)
+            }
+            throw DaemonFailed(log: self.log)
+        }
+
+        var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+        func stop() {
+            guard let process, process.isRunning else { return }
+            process.terminate()
+            let deadline = Date().addingTimeInterval(10)
+            while process.isRunning && Date() < deadline { usleep(10_000) }
+            if process.isRunning { kill9() }
+        }
+
+        func kill9() {
+            guard let process, process.isRunning else { return }
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+
+        /// ipmitool against the MM (slot 0) or line card k.
+        func ipmitool(slot: Int = 0, _ command: [String]) throws -> ToolResult {
+            try runTool("ipmitool", ["-I", "lanplus", "-H", "127.0.0.1", "-p", String(port + slot),
+                                     "-U", "admin", "-P", "admin"] + command)
+        }
+
+        /// What ipmitool printed, for a failure message.
+        func show(_ command: [String]) -> String { (try? ipmitool(command).output) ?? "" }
+
+        /// The MM's sessions other than the asking ipmitool's own: the line cards', by console port.
+        func lineCardSessions() throws -> [String] {
+            let result = try ipmitool(["session", "info", "all"])
+            guard result.status == 0 else { return [] }
+            return result.stdout.split(separator: "\n")
+                .filter { $0.hasPrefix("console port") }
+                .map { $0.split(separator: ":").last!.trimmingCharacters(in: .whitespaces) }
+        }
+
+        /// `sdr elist` on the MM: the lines of slot `k`'s proxies ("Sk " + the LC sensor's name).
+        func proxyLines(slot: Int) throws -> [Substring] {
+            try ipmitool(["sdr", "elist"]).stdout.split(separator: "\n").filter { $0.hasPrefix("S\(slot) ") }
+        }
+    }
+
+    static let units = [" degrees C", " Volts", " Amps", " Watts", " RPM"]
+
+    /// Both cards' sensors show on the MM with readings: the link carried their SDRs and
+    /// readings; an MC Device Locator names each slot.
+    func testTheManagementModuleShowsEveryLineCardsSensorsWithReadings() throws {
+        let chassis = try Chassis(slots: 2)
+        let card = try chassis.ipmitool(slot: 2, ["sdr", "elist"]).stdout.split(separator: "\n")
+        let analog = card.filter { line in Self.units.contains { line.hasSuffix($0) } }
+        XCTAssertGreaterThan(analog.count, 5, "the card's own sensors read: \(card)")
+        for slot in 1...2 {
+            // The SDRs come first, the readings right after: every analog proxy reads in the end.
+            XCTAssertTrue(waitUntil(15) {
+                let lines = (try? chassis.proxyLines(slot: slot)) ?? []
+                return lines.count >= card.count - 2 && lines.filter { line in Self.units.contains { line.hasSuffix($0) } }.count == analog.count
+            }, "slot \(slot)'s sensors on the MM:\n\(chassis.show(["sdr", "elist"]))\n\(chassis.log)")
+            for line in try chassis.proxyLines(slot: slot) {
+                XCTAssertFalse(line.contains("| ns"), "a reading, not 'no reading': \(line)")
+            }
+        }
+        let elist = try chassis.ipmitool(["sdr", "elist", "mcloc"]).stdout
+        XCTAssertTrue(elist.contains("Slot 1") && elist.contains("Slot 2"), "a locator per slot: \(elist)")
+        XCTAssertTrue(chassis.log.contains("link up"), chassis.log)
+    }
+
+    /// Each line card holds exactly one session on the MM, and a clean stop closes it (the log
+    /// says the card closed it).
+    func testEachLineCardHoldsOneSessionOnTheManagementModule() throws {
+        let chassis = try Chassis(slots: 2)
+        XCTAssertTrue(waitUntil(15) { chassis.log.components(separatedBy: "link up").count > 2 }, chassis.log)
+        // ipmitool's own session is listed as well.
+        XCTAssertTrue(waitUntil(5) { ((try? chassis.lineCardSessions()) ?? []).count == 3 },
+                      "two line cards and ipmitool: \(chassis.show(["session", "info", "all"]))\n\(chassis.log)")
+        // Heartbeats keep them, and nothing else opens: still two after a few heartbeats.
+        Thread.sleep(forTimeInterval: 5)
+        XCTAssertEqual(try chassis.lineCardSessions().count, 3, chassis.log)
+        chassis.stop()
+        XCTAssertEqual(chassis.log.components(separatedBy: "link: closing the session").count - 1, 2, chassis.log)
+    }
+
+    /// After the whole chassis is killed and started again, the cards link again and the MM
+    /// shows their sensors once each: no stale proxy, no duplicate.
+    func testTheLinksComeBackAfterAKillAndRestart() throws {
+        let chassis = try Chassis(slots: 2)
+        XCTAssertTrue(waitUntil(15) { ((try? chassis.proxyLines(slot: 2)) ?? []).count > 5 }, chassis.log)
+        let before = try chassis.proxyLines(slot: 2).map { $0.split(separator: "|").first!.trimmingCharacters(in: .whitespaces) }
+        chassis.kill9()
+        try chassis.start()
+        XCTAssertTrue(waitUntil(15) { chassis.log.components(separatedBy: "link up").count > 4 }, chassis.log)
+        XCTAssertTrue(waitUntil(10) { ((try? chassis.proxyLines(slot: 2)) ?? []).count == before.count }, chassis.log)
+        let after = try chassis.proxyLines(slot: 2).map { $0.split(separator: "|").first!.trimmingCharacters(in: .whitespaces) }
+        XCTAssertEqual(after, before)
+        XCTAssertEqual(try chassis.lineCardSessions().count, 3, "no session leaked: \(chassis.show(["session", "info", "all"]))")
+    }
+
+    /// An event on line card 2 reaches the MM's SEL with the card's generator ID (its IPMB address).
+    func testALineCardsEventIsLoggedOnTheManagementModule() throws {
+        let chassis = try Chassis(slots: 2)
+        XCTAssertTrue(waitUntil(15) { chassis.log.components(separatedBy: "link up").count > 2 }, chassis.log)
+        // CPU Temp is sensor 1 on the card: the reading 100 is past upper critical (95).
+        XCTAssertAnswered(try chassis.ipmitool(slot: 2, ["raw", "0x04", "0x30", "0x01", "0x01", "0x64"]), within: 3)
+        XCTAssertTrue(waitUntil(10) {
+            let entries = (try? chassis.ipmitool(["sel", "list", "-v"]))?.stdout.components(separatedBy: "\n\n") ?? []
+            return entries.contains { $0.contains("Generator ID          : 0084") && $0.contains("Sensor Number         : 01")
+                && $0.contains("Upper Critical going high") }
+        }, "the MM's SEL:\n\(chassis.show(["sel", "list", "-v"]))\n\(chassis.log)")
+    }
+
+    /// A threshold set on a card changes its SDR: the MM's proxy follows within a few seconds.
+    func testAThresholdSetOnACardReachesItsProxy() throws {
+        let chassis = try Chassis(slots: 2)
+        XCTAssertTrue(waitUntil(15) { ((try? chassis.proxyLines(slot: 1)) ?? []).count > 5 }, chassis.log)
+        XCTAssertAnswered(try chassis.ipmitool(slot: 1, ["sensor", "thresh", "CPU Temp", "ucr", "99"]), within: 3)
+        XCTAssertTrue(waitUntil(10) {
+            let proxy = (try? chassis.ipmitool(["sensor", "get", "S1 CPU Temp"]))?.stdout ?? ""
+            return proxy.contains("Upper Critical        : 99.000")
+        }, "\(chassis.show(["sensor", "get", "S1 CPU Temp"]))\n\(chassis.log)")
+        XCTAssertTrue(chassis.log.contains("the SDR set changed"), chassis.log)
+    }
+
+    func testChassisAndFleetAreExclusive() throws {
+        let result = try runTool(Daemon.binary, ["serve", "--simulate", "--chassis", "2", "--fleet", "2"])
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.output.contains("--chassis and --fleet are exclusive"), result.output)
+    }
+}
