@@ -60,14 +60,19 @@ final class ChassisOfBMCsTests: XCTestCase {
         XCTAssertEqual(Set(numbers).count, numbers.count, "no record twice")
 
         // An MC Device Locator per line card, at its slot's IPMB address.
+        let locators = try mm.ipmitool(["sdr", "elist", "mcloc"])
+        XCTAssertEqual(locators.status, 0, "\(locators)")
         for slot in 1...3 {
             let address = String(format: "%02X", slotAddress(slot))
-            XCTAssertEqual(mmLines.filter { $0.reading.hasSuffix("MC @ \(address)h") }.count, 1,
-                           "one MC locator for slot \(slot): \(mmResult.map(String.init(describing:)) ?? "")")
+            let matching = SDRLine.parse(locators.stdout).filter { $0.reading.hasSuffix("MC @ \(address)h") }
+            XCTAssertEqual(matching.count, 1, "one MC locator for slot \(slot): \(locators)")
+            XCTAssertEqual(matching.first?.entityInstance, slot, "\(locators)")
         }
 
         // freeipmi, default flags: every proxy of a threshold sensor has a reading.
         let cache = folder.appendingPathComponent("sdr-cache").path
+        try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
         let sensors = try mm.freeipmi("ipmi-sensors", ["--sdr-cache-directory", cache, "--quiet-cache", "--no-header-output"])
         XCTAssertEqual(sensors.status, 0, "\(sensors)")
         for slot in 1...3 {
@@ -104,8 +109,8 @@ final class ChassisOfBMCsTests: XCTestCase {
         XCTAssertEqual(set.status, 0, "\(set)")
         var lc2Events: [SELRecord] = []
         XCTAssertTrue(waitUntil(10) {
-            lc2Events = ((try? chassis.member(2).selRecords(folder: folder)) ?? []).filter { $0.sensorType == 0x01 }
-            return lc2Events.contains { $0.eventType == 0x01 && $0.offset == 0x09 }
+            lc2Events = (try? chassis.member(2).selRecords(folder: folder)) ?? []
+            return lc2Events.contains { $0.sensorType == 0x01 && $0.eventType == 0x01 && $0.offset == 0x09 }
         }, "LC 2 logs its crossing: \(lc2Events)")
         XCTAssertTrue(lc2Events.allSatisfy { $0.generatorAddress == 0x84 }, "LC 2's events carry its address: \(lc2Events)")
         var mmEvents: [SELRecord] = []
@@ -115,7 +120,7 @@ final class ChassisOfBMCsTests: XCTestCase {
         }, "LC 2's events in the MM's SEL, once each, in order: LC \(lc2Events) MM \(mmEvents)")
         let elist = try mm.ipmitool(["sel", "elist"])
         XCTAssertTrue(elist.stdout.contains("Upper Critical going high | Asserted"), "\(elist)")
-        if let record = mmEvents.first(where: { $0.offset == 0x09 }) {
+        if let record = mmEvents.first(where: { $0.sensorType == 0x01 && $0.offset == 0x09 }) {
             let get = try mm.ipmitool(["sel", "get", String(format: "0x%04x", record.recordID)])
             XCTAssertTrue(get.stdout.contains("Generator ID          : 0084"), "\(get)")
         }
