@@ -100,6 +100,36 @@ final class ChassisOfBMCsTests: XCTestCase {
         let bridgedInfo = try mm.freeipmi("bmc-info", ["--target-channel-number", "0", "--target-slave-address", "0x84"])
         XCTAssertEqual(bridgedInfo.status, 0, "\(bridgedInfo)")
         XCTAssertTrue(bridgedInfo.stdout.contains("Device ID"), "\(bridgedInfo)")
+        // freeipmi's sensors of LC 2 through the MM read as directly (owner 84h: --bridge-sensors).
+        func lc2Sensors(_ endpoint: IPMIEndpoint, bridged: Bool) throws -> ToolResult {
+            let cache = folder.appendingPathComponent("sdr-cache-lc2-\(bridged)").path
+            try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+            let target = bridged ? ["--target-channel-number", "0", "--target-slave-address", "0x84"] : []
+            return try endpoint.freeipmi("ipmi-sensors", target + ["--bridge-sensors", "--sdr-cache-directory", cache,
+                                                                   "--quiet-cache", "--no-header-output", "--comma-separated-output"])
+        }
+        let freeipmiBridged = try lc2Sensors(mm, bridged: true)
+        let freeipmiDirect = try lc2Sensors(chassis.member(2), bridged: false)
+        XCTAssertEqual(freeipmiBridged.status, 0, "\(freeipmiBridged)")
+        // ID, name, type and units (readings may move between the two runs).
+        func columns(_ result: ToolResult) -> [String] {
+            result.stdout.split(separator: "\n").map { line in
+                let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+                return fields.count >= 5 ? [fields[0], fields[1], fields[2], fields[4]].joined(separator: ",") : String(line)
+            }
+        }
+        XCTAssertGreaterThanOrEqual(columns(freeipmiBridged).count, own[2]!.count, "\(freeipmiBridged)")
+        XCTAssertEqual(columns(freeipmiBridged), columns(freeipmiDirect), "\(freeipmiBridged)\n\(freeipmiDirect)")
+        XCTAssertFalse(freeipmiBridged.stdout.contains("CPU Temp,Temperature,N/A"), "\(freeipmiBridged)")
+
+        // The client's privilege travels: a user-level session cannot make LC 2 identify
+        // (operator) through the MM; an administrator can.
+        let asUser = try runTool("ipmitool", ["-I", "lanplus", "-H", "127.0.0.1", "-p", String(mm.port), "-U", "monitor",
+                                              "-P", "monitor", "-L", "USER", "-t", "0x84", "-b", "0", "raw", "0x00", "0x04", "0x01"])
+        XCTAssertTrue(asUser.stderr.contains("rsp=0xd4"), "\(asUser)")
+        XCTAssertAnswered(try mm.ipmitool(["raw", "0x00", "0x04", "0x01"], extra: ["-t", "0x84", "-b", "0"]), within: 5)
+
         // An empty slot's address: Send Message says so (83h), never silence.
         let absent = try mm.ipmitool(["raw", "0x06", "0x01"], extra: ["-t", "0x8a", "-b", "0"], timeout: 20)
         XCTAssertNotEqual(absent.status, 0, "\(absent)")
