@@ -125,6 +125,43 @@ final class ManagementModuleTests: XCTestCase {
         XCTAssertEqual(Set(keys).count, keys.count, "no two chassis sensors share a number")
     }
 
+    func testClientRecordsStayBeforeTheChassisRecordsWhichClearAndDeleteLeave() throws {
+        let mm = try managementModule()
+        var card = try mm.openSession(from: cardRemote)
+        _ = try mm.call(&card, from: cardRemote, .oemGroup, 0x40, hello().linkData)
+        let before = mm.bmc.sdr.lastAddition
+        _ = try sendSDRSet(Self.cardRecords, to: mm, &card)
+        XCTAssertNotEqual(mm.bmc.sdr.lastAddition, before, "a new set is dated: SDR caches notice it")
+
+        var client = try mm.openSession(from: clientRemote)
+        let added = try mm.call(&client, from: clientRemote, .storage, 0x24, Self.cardRecords[1])
+        XCTAssertEqual(added.completionCode, .ok)
+        let id = UInt16(added.data.getInteger(at: added.data.readerIndex, endianness: .little, as: UInt16.self)!)
+        XCTAssertLessThan(id, 0x4000)
+        let ids = mm.bmc.sdr.entries.map(\.id)
+        XCTAssertEqual(ids.firstIndex(of: id).map { $0 + 1 }, ids.firstIndex { $0 >= 0x4000 }, "added before the chassis records")
+
+        // Delete refuses a chassis record; clear leaves them.
+        let reservation = try mm.call(&client, from: clientRemote, .storage, 0x22).data
+        let reserved = Array(reservation.readableBytesView)
+        XCTAssertEqual(try mm.call(&client, from: clientRemote, .storage, 0x26, reserved + [0x00, 0x42]).completionCode,
+                       .notSupportedInPresentState)
+        let again = Array(try mm.call(&client, from: clientRemote, .storage, 0x22).data.readableBytesView)
+        XCTAssertEqual(try mm.call(&client, from: clientRemote, .storage, 0x27, again + [0x43, 0x4C, 0x52, 0xAA]).completionCode, .ok)
+        XCTAssertTrue(mm.bmc.sdr.entries.allSatisfy { $0.id >= 0x4000 })
+        XCTAssertEqual(chassisRecords(mm.bmc).count, 3 + 1 + 2, "link sensors, the locator, the proxies")
+    }
+
+    func testSensorNumbersFillLUN0ThenLUNs1And3AndRunOut() {
+        // LUN 0 taken but for 10h and 20h-21h; number 0 is never given.
+        var allocator = SensorNumberAllocator(reserved: (1...0xFE).filter { ![0x10, 0x20, 0x21].contains($0) }.map { UInt16($0) })
+        XCTAssertEqual(allocator.take(2).map { [$0.lun, $0.number] }, [0, 0x20], "a shared record's run fits")
+        XCTAssertEqual(allocator.take(1).map { [$0.lun, $0.number] }, [0, 0x10])
+        XCTAssertEqual(allocator.take(1).map { [$0.lun, $0.number] }, [1, 1])
+        var full = SensorNumberAllocator(reserved: [0, 1, 3].flatMap { lun in (1...0xFE).map { UInt16(lun) << 8 | UInt16($0) } })
+        XCTAssertNil(full.take(1))
+    }
+
     func testIncompleteOrWrongSDRSetsAreRefused() throws {
         let mm = try managementModule()
         var card = try mm.openSession(from: cardRemote)
@@ -213,6 +250,29 @@ final class ManagementModuleTests: XCTestCase {
         XCTAssertEqual(restarted.bmc.sel.entryCount, 0)
         _ = try restarted.call(&again, from: cardRemote, .oemGroup, 0x45, LinkSELEntry(slot: 2, sequence: 3, record: crossing).linkData)
         XCTAssertEqual(restarted.bmc.sel.entryCount, 1)
+    }
+
+    func testACardEventGoesThroughTheMMsPEFWithTheSlotAsEntityInstance() throws {
+        let mm = try managementModule()
+        let sink = AlertIntegrityTests.Sink()
+        mm.bmc.alertSink = sink
+        var card = try mm.openSession(from: cardRemote)
+        _ = try mm.call(&card, from: cardRemote, .oemGroup, 0x40, hello().linkData)
+        _ = try sendSDRSet(Self.cardRecords, to: mm, &card)
+        let crossing = SELRecord(event: PlatformEvent(generatorID: UInt16(Self.cardAddress), sensorType: 0x01, sensorNumber: 1,
+                                                      isDeassertion: false, eventReadingType: 0x01, eventData1: 0x59,
+                                                      eventData2: 95, eventData3: 90), timestamp: 0)
+        _ = try mm.call(&card, from: cardRemote, .oemGroup, 0x45, LinkSELEntry(slot: 2, sequence: 1, record: crossing).linkData)
+        // Past PEF's startup delay, if any.
+        var now = mm.bmc.pef.startedAt
+        mm.bmc.pef.clock = { now }
+        now = now + .seconds(120)
+        mm.bmc.tick(now: mm.now)
+        let alert = try XCTUnwrap(sink.alerts.first)
+        XCTAssertEqual(alert.event.generatorID, UInt16(Self.cardAddress))
+        XCTAssertEqual(alert.event.sensorNumber, 1)
+        XCTAssertEqual(alert.context.entityID, 0x07)
+        XCTAssertEqual(alert.context.entityInstance, Self.slot)
     }
 
     func testLinkLostAndBackAreLoggedAndTheOldSessionIsClosed() throws {
@@ -312,6 +372,29 @@ final class ManagementModuleTests: XCTestCase {
         XCTAssertEqual(sent.count, 1)
         loop.advanceTime(by: .milliseconds(801))
         XCTAssertEqual(try client.response(try XCTUnwrap(mm.pendingPackets.last)).completionCode, CompletionCode(0x83))
+    }
+
+    func testBridgesWaitingPerSessionAreBounded() throws {
+        let mm = try managementModule()
+        let loop = EmbeddedEventLoop()
+        mm.bmc.timers = BMCTimers(loop: loop)
+        var sent: [(ByteBuffer, RemoteConsole)] = []
+        mm.bmc.sendDatagram = { sent.append(($0, $1)) }
+        var card = try mm.openSession(from: cardRemote)
+        _ = try mm.call(&card, from: cardRemote, .oemGroup, 0x40, hello().linkData)
+        var client = try mm.openSession(from: clientRemote)
+        for sequence: UInt8 in 1...4 {
+            XCTAssertNil(try mm.callLater(&client, from: clientRemote, .app, 0x34,
+                                          sendMessage(to: Self.cardAddress, netFn: .app, command: 0x01, sequence: sequence)))
+        }
+        XCTAssertEqual(sent.count, 4)
+        let fifth = try mm.call(&client, from: clientRemote, .app, 0x34, sendMessage(to: Self.cardAddress, netFn: .app, command: 0x01, sequence: 5))
+        XCTAssertEqual(fifth.completionCode, .nodeBusy)
+        // Once they time out (0x83 each), there is room again.
+        loop.advanceTime(by: .milliseconds(801))
+        XCTAssertEqual(mm.pendingPackets.count, 4)
+        XCTAssertNil(try mm.callLater(&client, from: clientRemote, .app, 0x34,
+                                      sendMessage(to: Self.cardAddress, netFn: .app, command: 0x01, sequence: 6)))
     }
 
     func testSendMessageToItselfRunsLocallyAndAbsentTargetsGet83() throws {

@@ -115,6 +115,26 @@ final class SELStoreTests: XCTestCase {
         XCTAssertEqual(store.entry(5)?.record[11], 5, "the entry's own data came back too")
     }
 
+    /// A management module notes each line card entry's slot and sequence with the add: kept
+    /// by clears, compaction (overwriting a full SEL) and restarts, so nothing is logged twice.
+    func testLineCardOriginsSurviveClearsCompactionAndRestarts() throws {
+        var store = try openStore(capacity: 16, overwrite: true)
+        XCTAssertEqual(store.confirmedSequence(slot: 2), 0)
+        for sequence in 1...100 {
+            _ = try store.add(event(UInt8(sequence)), origin: SELOrigin(slot: 2, sequence: UInt32(sequence)))
+        }
+        _ = try store.add(event(99), origin: SELOrigin(slot: 3, sequence: 7))
+        try store.noteOrigin(SELOrigin(slot: 1, sequence: 5))
+        try store.clear()
+        XCTAssertEqual(store.entryCount, 0)
+        XCTAssertEqual([store.confirmedSequence(slot: 1), store.confirmedSequence(slot: 2), store.confirmedSequence(slot: 3)], [5, 100, 7])
+        store = try openStore(capacity: 16, overwrite: true)
+        XCTAssertEqual([store.confirmedSequence(slot: 1), store.confirmedSequence(slot: 2), store.confirmedSequence(slot: 3)], [5, 100, 7])
+        // A lower sequence never moves it back.
+        try store.noteOrigin(SELOrigin(slot: 2, sequence: 3))
+        XCTAssertEqual(store.confirmedSequence(slot: 2), 100)
+    }
+
     func testLoweredCapacityKeepsOrDropsAsConfigured() throws {
         var store = try openStore(capacity: 32)
         for sensor in 1...20 { _ = try store.add(event(UInt8(sensor))) }

@@ -23,9 +23,12 @@ public enum SensorEventCommands {
     // MARK: Device SDR (the same records as the SDR repository)
 
     static func getDeviceSDRInfo(_ bmc: BMC, _ request: OptionalByteRequest, _ context: RequestContext) -> RawResponse {
+        // A management module's chassis sensors (proxies, link sensors) are its sensors too.
+        let chassis = bmc.lineCards?.sensors.keys ?? [:].keys
         let count = request.value == 1
-            ? bmc.sdr.entries.count : bmc.sensors.count { $0.definition.lun == context.lun }
-        let luns = bmc.sensors.reduce(UInt8(0)) { $0 | 1 << $1.definition.lun }
+            ? bmc.sdr.entries.count
+            : bmc.sensors.count { $0.definition.lun == context.lun } + chassis.count { UInt8($0 >> 8) == context.lun }
+        let luns = bmc.sensors.reduce(UInt8(0)) { $0 | 1 << $1.definition.lun } | chassis.reduce(UInt8(0)) { $0 | 1 << UInt8($1 >> 8) }
         return RawResponse([UInt8(clamping: count), luns]) // static population; the LUNs that have sensors
     }
 

@@ -8,11 +8,12 @@ extension BMC {
     func setUpLineCards() throws {
         guard let settings = configuration.chassisRole.managementModule else { return }
         let saved = try store.load(ChassisSlotsState.self, from: LineCardAggregator.stateFile) ?? ChassisSlotsState()
-        let state = LineCardAggregator.reconciled(saved, slotCount: settings.slotCount, ownSensors: ownSensorKeys)
+        let state = LineCardAggregator.reconciled(saved, slotCount: LineCardAggregator.slotCount(settings),
+                                                  ownSensors: ownSensorKeys)
         if state != saved { try store.save(state, as: LineCardAggregator.stateFile) }
         let lineCards = LineCardAggregator(settings: settings, state: state)
         self.lineCards = lineCards
-        sdr.setChassisRecords(lineCards.records, now: sel.time)
+        sdr.setChassisRecords(lineCards.records, changedAt: nil)
     }
 
     /// The MM's own sensors (and its watchdog's), which proxies must never be numbered as.
@@ -111,10 +112,17 @@ extension BMC {
         let next = lineCards.replacing(slot: slot, digest: digest, records: records, ownSensors: ownSensorKeys)
         try saveThenApply(\.lineCards!.state, as: LineCardAggregator.stateFile) { $0 = next }
         lineCards.rebuild()
-        sdr.setChassisRecords(lineCards.records, now: sel.time)
+        // Even with the same records, their bytes (a threshold, a name) may have changed.
+        sdr.setChassisRecords(lineCards.records, changedAt: sel.time)
+        let proxies = lineCards.proxies[slot]?.count ?? 0
+        let sensorRecords = records.count { ProxyRecord.sensorFields(of: $0) != nil }
         logger.notice("line card SDRs", metadata: [
-            "slot": "\(slot)", "records": "\(records.count)", "proxies": "\(lineCards.proxies[slot]?.count ?? 0)",
+            "slot": "\(slot)", "records": "\(records.count)", "proxies": "\(proxies)",
         ])
+        if proxies < sensorRecords {
+            logger.warning("line card sensors without a proxy: no MM sensor numbers left, or named twice",
+                           metadata: ["slot": "\(slot)", "missing": "\(sensorRecords - proxies)"])
+        }
     }
 
     /// Logs a line card's SEL entry unless it already was (a resend after a reconnect): a

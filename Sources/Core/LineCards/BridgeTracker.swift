@@ -13,8 +13,14 @@ struct BridgeTracker {
         var sequence: UInt8
     }
 
-    /// The card's completion code and data; nil when it did not answer.
-    typealias Completion = ((code: CompletionCode, data: [UInt8])?) -> Void
+    enum Outcome {
+        /// The card's completion code and data.
+        case answered(CompletionCode, [UInt8])
+        /// Not sent (0x83: the card is not there; 0xC0: too many waiting), or no answer (0x83).
+        case failed(CompletionCode)
+    }
+
+    typealias Completion = (Outcome) -> Void
 
     final class Pending {
         let completion: Completion
@@ -45,13 +51,13 @@ struct BridgeTracker {
 
 extension BMC {
     /// Sends a request to the line card of `link` in its session and calls `completion` with
-    /// its answer, or with nil when it cannot be sent or gets no answer within 800 ms.
+    /// its answer, or with a failure when it cannot be sent or gets no answer within 800 ms.
     func bridge(_ request: LinkBridgedRequest, to link: SlotLink, completion: @escaping BridgeTracker.Completion) {
         guard let lineCards, let session = link.session, sessions.session(id: session.id) === session else {
-            return completion(nil)
+            return completion(.failed(SendMessageRequest.targetUnavailable))
         }
         guard let sequence = lineCards.bridges.freeSequence(sessionID: session.id) else {
-            return completion((.nodeBusy, []))
+            return completion(.failed(.nodeBusy))
         }
         var message = ByteBuffer()
         IPMIRequest(responderAddress: SlotAddress.ipmbAddress(slot: link.slot), netFn: ChassisLink.netFn,
@@ -63,11 +69,11 @@ extension BMC {
         let waiting = BridgeTracker.Pending(completion: completion)
         lineCards.bridges.pending[key] = waiting
         guard sendSessionMessage(message, in: session) else {
-            lineCards.bridges.take(key)?.completion(nil)
+            lineCards.bridges.take(key)?.completion(.failed(SendMessageRequest.targetUnavailable))
             return
         }
         waiting.timer = onLoop(after: BridgeTracker.timeout) { bmc in
-            bmc.lineCards?.bridges.take(key)?.completion(nil)
+            bmc.lineCards?.bridges.take(key)?.completion(.failed(SendMessageRequest.targetUnavailable))
         }
     }
 
@@ -78,11 +84,11 @@ extension BMC {
               let waiting = lineCards.bridges.take(BridgeTracker.Key(sessionID: session.id, sequence: response.requesterSequence))
         else { return false }
         if response.completionCode != .ok {
-            waiting.completion((response.completionCode, []))
+            waiting.completion(.answered(response.completionCode, []))
         } else if let answer = LinkBridgedResponse.parse(response.data) {
-            waiting.completion((CompletionCode(answer.completionCode), answer.data))
+            waiting.completion(.answered(CompletionCode(answer.completionCode), answer.data))
         } else {
-            waiting.completion((.unspecified, []))
+            waiting.completion(.answered(.unspecified, []))
         }
         return true
     }

@@ -28,13 +28,18 @@ public final class LineCardAggregator {
         self.settings = settings
         self.state = state
         incarnation = UInt32.random(in: 1...UInt32.max)
-        links = (1...max(settings.slotCount, 1)).map { SlotLink(slot: $0) }
+        links = (1...Self.slotCount(settings)).map { SlotLink(slot: $0) }
         rebuild()
+    }
+
+    /// Slots 1 to this: the configured count, within what slot addresses allow (55).
+    static func slotCount(_ settings: ManagementModuleSettings) -> UInt8 {
+        min(max(settings.slotCount, 1), SlotAddress.slots.upperBound)
     }
 
     /// The slot's link, for slots 1 to `slotCount`.
     func link(_ slot: UInt8) -> SlotLink? {
-        guard slot >= 1, Int(slot) <= Int(settings.slotCount) else { return nil }
+        guard slot >= 1, Int(slot) <= links.count else { return nil }
         return links[Int(slot) - 1]
     }
 
@@ -92,7 +97,9 @@ public final class LineCardAggregator {
                       let fields = ProxyRecord.sensorFields(of: record)
                 else { continue }
                 let lcKey = UInt16(fields.lun) << 8 | UInt16(fields.number)
-                guard let allocation = allocated[UInt32(set.slot) << 16 | UInt32(lcKey)], allocation.count == fields.count,
+                // One proxy per card sensor, even if a set names it twice.
+                guard proxyByCardSensor[UInt32(set.slot) << 16 | UInt32(lcKey)] == nil,
+                      let allocation = allocated[UInt32(set.slot) << 16 | UInt32(lcKey)], allocation.count == fields.count,
                       let proxy = ProxyRecord.proxy(of: record, slot: set.slot, lun: allocation.lun, number: allocation.number)
                 else { continue }
                 let index = slotProxies.count
@@ -123,7 +130,7 @@ public final class LineCardAggregator {
             allocation.slot == slot && allocation.lcKey != ChassisSensor.linkKey && wanted[allocation.lcKey] != allocation.count
         }
         return Self.allocatingMissing(next, slot: slot, wanted: sensorFields.map { ($0.lun, $0.number, $0.count) },
-                                      slotCount: settings.slotCount, ownSensors: ownSensors)
+                                      slotCount: UInt8(links.count), ownSensors: ownSensors)
     }
 
     /// A loaded `state` made to fit this MM: numbers that became the MM's own (its

@@ -41,8 +41,10 @@ extension AppCommands {
         let forwarded = LinkBridgedRequest(privilege: context.privilege, netFn: target.netFn, lun: target.responderLUN,
                                            command: target.command, data: Array(target.data.readableBytesView))
         bmc.bridge(forwarded, to: link) { outcome in
-            guard let outcome else { return reply(.failure(SendMessageRequest.targetUnavailable)) }
-            answer(outcome.code, outcome.data)
+            switch outcome {
+            case .answered(let code, let data): answer(code, data)
+            case .failed(let code): reply(.failure(code))
+            }
         }
     }
 }

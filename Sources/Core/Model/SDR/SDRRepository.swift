@@ -52,14 +52,13 @@ public struct SDRRepository: Sendable {
         }
     }
 
-    /// Replaces the chassis records (a line card's SDR set changed, or a slot appeared) and
-    /// dates the change, so clients' SDR caches notice it. Record IDs come with the records.
-    mutating func setChassisRecords(_ records: [ChassisRecord], now: UInt32) {
-        let current = entries.filter(\.entry.isChassis).map(\.entry)
-        let next = records.map { SDRRepository.Entry.chassis($0) }
-        guard current != next else { return }
+    /// Replaces the chassis records (a line card's SDR set changed, or a slot appeared).
+    /// Record IDs come with the records. A change at `changedAt` is dated, so clients' SDR
+    /// caches notice it, and cancels the reservation; nil at start.
+    mutating func setChassisRecords(_ records: [ChassisRecord], changedAt now: UInt32?) {
         entries.removeAll { $0.entry.isChassis }
         entries += records.map { ($0.id, .chassis($0)) }
+        guard let now else { return }
         lastAddition = now
         lastErase = now
         reservation &+= 1
