@@ -130,8 +130,9 @@ struct Serve: AsyncParsableCommand {
             "mode": "\(simulate ? "simulate" : "config")", "state_directory": "\(configuration.bmc.stateDirectory)",
             "net-snmp": "\(SNMPLibrary.version)",
         ])
-        if let chassis, !server.boundAddresses.isEmpty {
-            StandardStreams.writeOutput(chassisBanner(slots: chassis, addresses: server.boundAddresses))
+        if chassis != nil, !server.boundAddresses.isEmpty {
+            StandardStreams.writeOutput(chassisBanner(addresses: server.boundAddresses,
+                                                      statusPage: server.observability.boundAddress))
         } else if let fleet, let address = server.boundAddresses.first {
             StandardStreams.writeOutput(fleetBanner(count: fleet, first: address, last: server.boundAddresses.last!))
         } else if simulate, let address = server.boundAddresses.first {

@@ -15,6 +15,8 @@ final class LineCardLinkRestartTests: XCTestCase {
     private var folder = ""
     private var group: MultiThreadedEventLoopGroup!
     private var loop: (any EventLoop)!
+    /// The card's own loop in the kill test: shutting it down is a kill -9 (nothing more is sent).
+    private var cardGroup: MultiThreadedEventLoopGroup?
 
     override func setUp() {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("ipmigod-lclink-\(UUID().uuidString)").path
@@ -23,6 +25,7 @@ final class LineCardLinkRestartTests: XCTestCase {
     }
 
     override func tearDown() {
+        try? cardGroup?.syncShutdownGracefully()
         try? group.syncShutdownGracefully()
         try? FileManager.default.removeItem(atPath: folder)
     }
@@ -34,13 +37,14 @@ final class LineCardLinkRestartTests: XCTestCase {
         return configuration
     }
 
-    private func makeBMC(_ configuration: BMCConfiguration) throws -> NIOLoopBound<BMC> {
-        try loop.submit { [loop] in
+    private func makeBMC(_ configuration: BMCConfiguration, on chosen: (any EventLoop)? = nil) throws -> NIOLoopBound<BMC> {
+        let loop = chosen ?? self.loop!
+        return try loop.submit {
             var logger = Logger(label: "test")
             logger.logLevel = .critical
             let bmc = try BMC(configuration: configuration, logger: logger)
-            bmc.timers = BMCTimers(loop: loop!)
-            return NIOLoopBound(bmc, eventLoop: loop!)
+            bmc.timers = BMCTimers(loop: loop)
+            return NIOLoopBound(bmc, eventLoop: loop)
         }.wait()
     }
 
@@ -57,7 +61,7 @@ final class LineCardLinkRestartTests: XCTestCase {
     }
 
     private func on<T: Sendable>(_ bmc: NIOLoopBound<BMC>, _ body: @escaping @Sendable (BMC) -> T) -> T {
-        try! loop.submit { body(bmc.value) }.wait()
+        try! bmc.eventLoop.submit { body(bmc.value) }.wait()
     }
 
     /// The MM's SEL entries that came from slot 2's card (generator ID 84h).
@@ -105,6 +109,46 @@ final class LineCardLinkRestartTests: XCTestCase {
         try loop.flatSubmit { link.value.stop() }.wait()
         XCTAssertTrue(waitUntil(2) { self.on(mm) { $0.sessions.byHandle.count } == 0 })
         try channel.close().wait()
+    }
+}
+
+extension LineCardLinkRestartTests {
+    /// A card killed (its loop gone: no Close Session) and started again on its state: the MM
+    /// keeps one session for the slot, the same proxies, and every entry once.
+    func testACardKilledAndStartedAgainLeavesOneSessionAndLogsEachEntryOnce() throws {
+        let port = UDPPort.free()
+        let mm = try makeBMC(try configuration(.managementModule(ManagementModuleSettings(slotCount: 2)), member: 0))
+        let channel = try serve(mm, port: port)
+        defer { try? channel.close().wait() }
+        var settings = LineCardSettings(slot: 2, managementModuleHost: "127.0.0.1", managementModulePort: port,
+                                        userName: "admin", password: Array("admin".utf8))
+        settings.heartbeatInterval = 0.5
+        let cardConfiguration = try configuration(.lineCard(settings), member: 2)
+
+        var card = try startCard(cardConfiguration, settings: settings)
+        XCTAssertTrue(waitUntil(5) { self.on(mm) { $0.sdr.entries.count } > 10 }, "the card's proxies on the MM")
+        for marker: UInt8 in 1...3 { on(card) { $0.logEvent(Self.event(marker), source: "test") } }
+        XCTAssertTrue(waitUntil(5) { self.cardEntries(mm).count == 3 }, "\(cardEntries(mm))")
+        let records = on(mm) { $0.sdr.entries.count }
+
+        try cardGroup?.syncShutdownGracefully() // kill -9
+        cardGroup = nil
+        card = try startCard(cardConfiguration, settings: settings)
+        for marker: UInt8 in 4...5 { on(card) { $0.logEvent(Self.event(marker), source: "test") } }
+        XCTAssertTrue(waitUntil(10) { self.cardEntries(mm).count >= 5 }, "\(cardEntries(mm))")
+        Thread.sleep(forTimeInterval: 1)
+        XCTAssertEqual(cardEntries(mm), [1, 2, 3, 4, 5], "each entry once, in order, across the kill")
+        XCTAssertEqual(on(mm) { $0.sdr.entries.count }, records, "the same proxies: none stale, none doubled")
+        XCTAssertEqual(on(mm) { $0.sessions.byHandle.count }, 1, "the killed card's session closed at the new hello")
+    }
+
+    /// A card BMC and its link on a loop of their own.
+    private func startCard(_ configuration: BMCConfiguration, settings: LineCardSettings) throws -> NIOLoopBound<BMC> {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        cardGroup = group
+        let card = try makeBMC(configuration, on: group.next())
+        _ = try group.next().makeFutureWithTask { try await LineCardLink.start(bmc: card, settings: settings) }.wait()
+        return card
     }
 }
 

@@ -123,6 +123,13 @@ final class LineCardLinkTests: XCTestCase {
                 XCTAssertFalse(line.contains("| ns"), "a reading, not 'no reading': \(line)")
             }
         }
+        // freeipmi with default flags (its SDR cache in the test's folder) reads them too.
+        let sensors = try runTool("ipmi-sensors", ["-h", "127.0.0.1:\(chassis.port)", "-u", "admin", "-p", "admin",
+                                                   "-l", "admin", "-D", "LAN_2_0", "--quiet-cache",
+                                                   "--sdr-cache-directory", chassis.folder.path])
+        let proxies = sensors.stdout.split(separator: "\n").filter { $0.contains("| S2 ") && $0.contains("Temperature") }
+        XCTAssertFalse(proxies.isEmpty, "\(sensors)")
+        for line in proxies { XCTAssertFalse(line.contains("N/A"), "freeipmi reads the proxy: \(line)") }
         let elist = try chassis.ipmitool(["sdr", "elist", "mcloc"]).stdout
         XCTAssertTrue(elist.contains("Slot 1") && elist.contains("Slot 2"), "a locator per slot: \(elist)")
         XCTAssertTrue(chassis.log.contains("link up"), chassis.log)
@@ -181,6 +188,30 @@ final class LineCardLinkTests: XCTestCase {
             return proxy.contains("Upper Critical        : 99.000")
         }, "\(chassis.show(["sensor", "get", "S1 CPU Temp"]))\n\(chassis.log)")
         XCTAssertTrue(chassis.log.contains("the SDR set changed"), chassis.log)
+    }
+
+    /// A client's request bridged through the MM (`-t 84h -b 0`) is answered by card 2 over the
+    /// link: its SDRs as the card serves them directly, and no more than the client's privilege.
+    func testABridgedRequestIsAnsweredByTheCardAtTheClientsPrivilege() throws {
+        let chassis = try Chassis(slots: 2)
+        XCTAssertTrue(waitUntil(15) { chassis.log.components(separatedBy: "link up").count > 2 }, chassis.log)
+        func columns(_ result: ToolResult) -> [String] {
+            // Name, number, status and entity: the readings themselves may move between the two reads.
+            result.stdout.split(separator: "\n").map { $0.split(separator: "|").prefix(4).joined(separator: "|") }
+        }
+        let bridged = try chassis.ipmitool(["-t", "0x84", "-b", "0", "sdr", "elist"])
+        let direct = try chassis.ipmitool(slot: 2, ["sdr", "elist"])
+        XCTAssertEqual(bridged.status, 0, "\(bridged)")
+        XCTAssertGreaterThan(columns(direct).count, 5)
+        XCTAssertEqual(columns(bridged), columns(direct))
+
+        // A user-privilege client may read through the bridge, not set (Set Sensor Thresholds: operator).
+        let monitor = ["-I", "lanplus", "-H", "127.0.0.1", "-p", String(chassis.port), "-U", "monitor", "-P", "monitor",
+                       "-L", "USER", "-t", "0x84", "-b", "0"]
+        let read = try runTool("ipmitool", monitor + ["raw", "0x04", "0x2d", "0x01"])
+        XCTAssertEqual(read.status, 0, "\(read)")
+        let set = try runTool("ipmitool", monitor + ["raw", "0x04", "0x26", "0x01", "0x10", "0", "0", "0", "0", "0x63", "0"])
+        XCTAssertTrue(set.stderr.contains("rsp=0xd4"), "refused for the client's privilege: \(set)")
     }
 
     func testChassisAndFleetAreExclusive() throws {

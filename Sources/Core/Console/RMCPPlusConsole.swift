@@ -2,7 +2,8 @@ import NIOCore
 
 /// The remote-console side of an RMCP+ session, without I/O: it builds the datagrams to
 /// send and checks the ones that come back. The tests and the benchmark drive the BMC with
-/// it; a line-card BMC will use it to reach its management module.
+/// it; a line card keeps its session to its management module with it, and answers the
+/// requests the management module sends in that session (`receive`, `respond`).
 public struct RMCPPlusConsole {
     public enum ConsoleError: Error, Equatable {
         case malformed

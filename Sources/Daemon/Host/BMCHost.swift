@@ -243,11 +243,11 @@ final class BMCHost: Sendable {
         await control.stop()
         try? await pollerGroup.shutdownGracefully()
         await observability.stop()
-        // Line cards close their sessions while every management module still answers.
-        for member in members {
-            guard let link = member.lineCardLink else { continue }
-            try? await member.loop.flatSubmit { link.value.stop() }.get()
+        // Line cards close their sessions (all at once) while every management module still answers.
+        let linksStopped = members.compactMap { member in
+            member.lineCardLink.map { link in member.loop.flatSubmit { link.value.stop() } }
         }
+        for stopped in linksStopped { try? await stopped.get() }
         for member in members {
             for channel in member.channels { try? await channel.close() }
         }

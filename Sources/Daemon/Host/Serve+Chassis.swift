@@ -17,13 +17,16 @@ extension Serve {
         }
     }
 
-    func chassisBanner(slots: Int, addresses: [SocketAddress]) -> String {
+    func chassisBanner(addresses: [SocketAddress], statusPage: SocketAddress?) -> String {
         let mm = addresses[0]
         let cards = addresses.dropFirst().enumerated().map { "slot \($0 + 1) on \($1.hostAndPort)" }
+        let ipmitool = "ipmitool -I lanplus -H \(mm.ipAddress ?? "127.0.0.1") -p \(mm.port ?? 623) -U admin -P admin"
         return """
             ipmigod is simulating a chassis: the management module on \(mm.hostAndPort), line cards \
             \(cards.joined(separator: ", ")). Try:
-              ipmitool -I lanplus -H \(mm.ipAddress ?? "127.0.0.1") -p \(mm.port ?? 623) -U admin -P admin sdr elist
+              \(ipmitool) sdr elist
+              \(ipmitool) -t 0x\(String(SlotAddress.ipmbAddress(slot: 1), radix: 16)) -b 0 sdr elist    (slot 1, bridged)
+            \(statusPage.map { "Status page and metrics: http://\($0.hostAndPort)/\n" } ?? "")\
             Stop it with Ctrl-C.
 
             """

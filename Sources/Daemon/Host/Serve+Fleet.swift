@@ -32,7 +32,7 @@ extension Serve {
         }
     }
 
-    /// The switches to run: the configuration's one, or a fleet laid out on it.
+    /// The switches to run: the configuration's one, or a fleet or a chassis laid out on it.
     func memberPlans(_ configuration: DaemonConfiguration) -> [MemberPlan] {
         if let chassis {
             return ChassisLayout(slots: chassis, listen: listen.first.flatMap(ListenAddress.init)).members(of: configuration)
