@@ -94,6 +94,7 @@ struct Serve: AsyncParsableCommand {
             configuration.bmc.stateDirectory = own
         }
         for warning in configuration.warnings { logger.warning("\(warning)") }
+        if let role = configuration.bmc.chassisRole.summary { logger.info("\(role)") }
         do {
             // Absolute before anything (net-snmp included) builds a path from it.
             configuration.bmc.stateDirectory = try StateDirectory.prepare(configuration.bmc.stateDirectory)

@@ -223,6 +223,8 @@ final class ChassisOfBMCsTests: XCTestCase {
         }
         defer { lineCards.forEach { $0.stop() } }
         let mmEndpoint = IPMIEndpoint(port: mm.port)
+        XCTAssertTrue(mm.log.contains("chassis role: management module for slots 1-3"), mm.log)
+        XCTAssertTrue(lineCards[1].log.contains("chassis role: line card in slot 2, IPMB address 0x84"), lineCards[1].log)
         func lineCard(_ slot: Int) -> Daemon { lineCards[slot - 1] }
 
         var problem: String?
