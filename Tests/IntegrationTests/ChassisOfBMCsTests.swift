@@ -153,10 +153,9 @@ final class ChassisOfBMCsTests: XCTestCase {
         }, "LC 2's events in the MM's SEL, once each, in order: LC \(lc2Events) MM \(mmEvents)")
         let elist = try mm.ipmitool(["sel", "elist"])
         XCTAssertTrue(elist.stdout.contains("Upper Critical going high | Asserted"), "\(elist)")
-        if let record = mmEvents.first(where: { $0.sensorType == 0x01 && $0.offset == 0x09 }) {
-            let get = try mm.ipmitool(["sel", "get", String(format: "0x%04x", record.recordID)])
-            XCTAssertTrue(get.stdout.contains("Generator ID          : 0084"), "\(get)")
-        }
+        let crossing = try XCTUnwrap(mmEvents.first { $0.sensorType == 0x01 && $0.offset == 0x09 }, "\(mmEvents)")
+        let get = try mm.ipmitool(["sel", "get", String(format: "0x%04x", crossing.recordID)])
+        XCTAssertTrue(get.stdout.contains("Generator ID          : 0084"), "\(get)")
 
         // The NMS gets it from the MM: one trap source for the chassis, the slot in the trap.
         XCTAssertTrue(waitUntil(10) { receiver.traps.contains { $0.specific == "65801" } }, receiver.output)
@@ -169,6 +168,9 @@ final class ChassisOfBMCsTests: XCTestCase {
         XCTAssertEqual(pet.status, 0, "\(pet)")
         XCTAssertTrue(pet.stdout.contains("Upper Critical - going high"), "\(pet)")
         XCTAssertTrue(pet.stdout.contains("Temperature"), "\(pet)")
+        // ipmi-pet names the sensor by number ("Sensor #1", raw reading 64h): it looks the
+        // sensor up by the PET's sensor device (84h) in the MM's SDR, whose proxies are 20h's.
+        XCTAssertTrue(pet.stdout.contains("Critical"), "\(pet)")
 
         // The MM's own proxy reads the held value.
         XCTAssertTrue(waitUntil(10) {
