@@ -34,8 +34,9 @@ final class ManagementModuleTests: XCTestCase {
         for folder in folders { try? FileManager.default.removeItem(atPath: folder) }
     }
 
-    private func managementModule(stateDirectory: String? = nil, sensors: [SensorDefinition] = []) throws -> ChassisHarness {
-        let settings = ManagementModuleSettings(slotCount: 3, readingMaximumAge: 10, linkTimeout: 8)
+    private func managementModule(stateDirectory: String? = nil, sensors: [SensorDefinition] = [],
+                                  slotCount: UInt8 = 3) throws -> ChassisHarness {
+        let settings = ManagementModuleSettings(slotCount: slotCount, readingMaximumAge: 10, linkTimeout: 8)
         let test = try TestBMC(stateDirectory: stateDirectory, sensors: sensors, chassisRole: .managementModule(settings))
         folders.append(test.stateDirectory)
         return ChassisHarness(test)
@@ -102,6 +103,11 @@ final class ManagementModuleTests: XCTestCase {
         let reply = try XCTUnwrap(LinkHelloResponse.parse(try restarted.call(&again, from: cardRemote, .oemGroup, 0x40, hello().linkData).data))
         XCTAssertEqual(reply.sdrDigest, digest)
 
+        // A commit sent again (its answer lost) is acknowledged; another digest is not.
+        XCTAssertEqual(try restarted.call(&again, from: cardRemote, .oemGroup, 0x43, LinkSDRCommit(slot: 2, digest: digest).linkData).completionCode, .ok)
+        XCTAssertEqual(try restarted.call(&again, from: cardRemote, .oemGroup, 0x43, LinkSDRCommit(slot: 2, digest: digest &+ 1).linkData).completionCode,
+                       .notSupportedInPresentState)
+
         // A smaller set replaces it: the sensor that stayed keeps its number and record ID.
         _ = try sendSDRSet([Self.cardRecords[0]], to: restarted, &again)
         let after = chassisRecords(restarted.bmc)
@@ -160,6 +166,19 @@ final class ManagementModuleTests: XCTestCase {
         XCTAssertEqual(allocator.take(1).map { [$0.lun, $0.number] }, [1, 1])
         var full = SensorNumberAllocator(reserved: [0, 1, 3].flatMap { lun in (1...0xFE).map { UInt16(lun) << 8 | UInt16($0) } })
         XCTAssertNil(full.take(1))
+    }
+
+    func testASensorNamedTwiceGetsOneProxyAndSlotsBeyondTheCountAreForgotten() throws {
+        let mm = try managementModule()
+        var card = try mm.openSession(from: cardRemote)
+        _ = try mm.call(&card, from: cardRemote, .oemGroup, 0x40, hello().linkData)
+        _ = try sendSDRSet([Self.cardRecords[0], Self.cardRecords[0]], to: mm, &card)
+        XCTAssertEqual(chassisRecords(mm.bmc).count { name(of: $0) == "S2 ASIC Temp" }, 1)
+
+        // The chassis shrank to one slot: slot 2's set and numbers go.
+        let smaller = try managementModule(stateDirectory: mm.stateDirectory, slotCount: 1)
+        XCTAssertEqual(chassisRecords(smaller.bmc).map(name(of:)), ["Slot 1 Link"])
+        XCTAssertEqual(smaller.bmc.lineCards?.state.allocations.count, 1)
     }
 
     func testIncompleteOrWrongSDRSetsAreRefused() throws {

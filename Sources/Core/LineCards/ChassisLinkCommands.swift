@@ -49,6 +49,10 @@ public enum ChassisLinkCommands {
 
     static func sdrCommit(_ bmc: BMC, _ request: LinkSDRCommit, _ context: RequestContext) throws(CompletionCode) -> LinkAcknowledgement {
         let link = try bmc.heardFrom(request.slot, context)
+        // A retransmitted commit (its answer was lost): the set is already the slot's.
+        if link.collection == nil, try bmc.managementModule().state.set(slot: link.slot)?.digest == request.digest {
+            return try bmc.linkAcknowledgement()
+        }
         guard let collection = link.collection, collection.digest == request.digest, collection.isComplete else {
             throw .notSupportedInPresentState
         }

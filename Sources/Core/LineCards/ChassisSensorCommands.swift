@@ -37,17 +37,19 @@ enum ChassisSensorCommands {
         guard case .proxy(let index, let lcKey, let recordType, _) = sensor.kind else {
             return try answerLinkSensor(command, link: link, output: &output)
         }
-        guard let record = lineCards.proxies[sensor.slot]?[index].record else { throw .notPresent }
+        guard let slotProxies = lineCards.proxies[sensor.slot], slotProxies.indices.contains(index) else { throw .notPresent }
+        let record = slotProxies[index]
         let isFull = recordType == SDRRecord.RecordType.fullSensor.rawValue
         switch command {
         case 0x2D:
             guard recordType != SDRRecord.RecordType.eventOnly.rawValue else { throw .notPresent }
             let maximumAge = TimeAmount.nanoseconds(Int64(lineCards.settings.readingMaximumAge * 1e9))
+            // Four bytes one by one: no array on the request path.
             if let reading = link.readings[lcKey], let heard = link.lastHeard, context.now - heard <= maximumAge {
-                output.writeBytes([reading.reading, reading.flags, reading.state1, reading.state2])
+                writeReading(reading.reading, reading.flags, reading.state1, reading.state2, to: &output)
             } else {
                 // "Reading unavailable": the card has not sent one, or is silent too long.
-                output.writeBytes([0x00, 0xC0 | 0x20, isFull ? 0xC0 : 0x00, 0x80])
+                writeReading(0x00, 0xC0 | 0x20, isFull ? 0xC0 : 0x00, 0x80, to: &output)
             }
         case 0x27:
             guard isFull else { throw .illegalForSensorOrRecordType }
@@ -68,10 +70,18 @@ enum ChassisSensorCommands {
         }
     }
 
+    private static func writeReading(_ reading: UInt8, _ flags: UInt8, _ state1: UInt8, _ state2: UInt8,
+                                     to output: inout ByteBuffer) {
+        output.writeInteger(reading)
+        output.writeInteger(flags)
+        output.writeInteger(state1)
+        output.writeInteger(state2)
+    }
+
     private static func answerLinkSensor(_ command: UInt8, link: SlotLink, output: inout ByteBuffer) throws(CompletionCode) {
         let unavailable = UInt8(1) << ProxyRecord.linkUnavailableOffset
         switch command {
-        case 0x2D: output.writeBytes([0x00, 0xC0, link.isUp ? 0x00 : unavailable, 0x80])
+        case 0x2D: writeReading(0x00, 0xC0, link.isUp ? 0x00 : unavailable, 0x80, to: &output)
         case 0x29: output.writeBytes([0xC0, unavailable, 0x00, unavailable, 0x00])
         default: throw .illegalForSensorOrRecordType
         }

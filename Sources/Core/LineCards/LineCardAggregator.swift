@@ -17,7 +17,7 @@ public final class LineCardAggregator {
     /// Slot k is `links[k - 1]`.
     let links: [SlotLink]
     /// Derived from `state`: each slot's proxy records (record ID unset) in set order.
-    private(set) var proxies: [UInt8: [(record: [UInt8], lcKey: UInt16, count: UInt8)]] = [:]
+    private(set) var proxies: [UInt8: [[UInt8]]] = [:]
     /// Derived from `state`: what each MM sensor (LUN << 8 | number) stands for.
     private(set) var sensors: [UInt16: ChassisSensor] = [:]
     /// Derived from `state`: the MM sensor of each line card sensor, by slot << 16 | LC key.
@@ -54,9 +54,9 @@ public final class LineCardAggregator {
     var records: [ChassisRecord] {
         links.flatMap { link -> [ChassisRecord] in
             let slot = link.slot
-            guard state.set(slot: slot) != nil else { return [.linkSensor(slot: slot)] }
-            return [.linkSensor(slot: slot), .locator(slot: slot)]
-                + (proxies[slot] ?? []).indices.map { .proxy(slot: slot, index: $0) }
+            let linkSensor: [ChassisRecord] = linkAllocation(slot) == nil ? [] : [.linkSensor(slot: slot)]
+            guard state.set(slot: slot) != nil else { return linkSensor }
+            return linkSensor + [.locator(slot: slot)] + (proxies[slot] ?? []).indices.map { .proxy(slot: slot, index: $0) }
         }
     }
 
@@ -70,7 +70,7 @@ public final class LineCardAggregator {
             return ProxyRecord.locator(slot: slot, capabilities: capabilities)
         case .proxy(let slot, let index):
             guard let slotProxies = proxies[slot], slotProxies.indices.contains(index) else { return nil }
-            return slotProxies[index].record
+            return slotProxies[index]
         }
     }
 
@@ -91,7 +91,7 @@ public final class LineCardAggregator {
             }
         }
         for set in state.sets {
-            var slotProxies: [(record: [UInt8], lcKey: UInt16, count: UInt8)] = []
+            var slotProxies: [[UInt8]] = []
             for hex in set.records {
                 guard slotProxies.count < ChassisRecord.maximumProxies, let record = [UInt8](hexString: hex),
                       let fields = ProxyRecord.sensorFields(of: record)
@@ -103,7 +103,7 @@ public final class LineCardAggregator {
                       let proxy = ProxyRecord.proxy(of: record, slot: set.slot, lun: allocation.lun, number: allocation.number)
                 else { continue }
                 let index = slotProxies.count
-                slotProxies.append((proxy, lcKey, fields.count))
+                slotProxies.append(proxy)
                 for offset in 0..<UInt16(fields.count) {
                     sensors[allocation.key + offset] = ChassisSensor(
                         slot: set.slot, kind: .proxy(index: index, lcKey: lcKey + offset, recordType: record[3],
@@ -133,14 +133,15 @@ public final class LineCardAggregator {
                                       slotCount: UInt8(links.count), ownSensors: ownSensors)
     }
 
-    /// A loaded `state` made to fit this MM: numbers that became the MM's own (its
-    /// configuration changed) are given up, and every slot's link sensor and every saved
-    /// sensor without a number gets one.
+    /// A loaded `state` made to fit this MM: slots beyond its count and numbers that became
+    /// the MM's own (its configuration changed) are given up, and every slot's link sensor and
+    /// every saved sensor without a number gets one.
     static func reconciled(_ state: ChassisSlotsState, slotCount: UInt8, ownSensors: [UInt16]) -> ChassisSlotsState {
         let own = Set(ownSensors)
         var next = state
+        next.sets.removeAll { $0.slot > slotCount }
         next.allocations.removeAll { allocation in
-            (0..<UInt16(allocation.count)).contains { own.contains(allocation.key + $0) }
+            allocation.slot > slotCount || (0..<UInt16(allocation.count)).contains { own.contains(allocation.key + $0) }
         }
         next = allocatingMissing(next, slotCount: slotCount, ownSensors: ownSensors)
         for set in next.sets {
@@ -160,9 +161,9 @@ public final class LineCardAggregator {
         var allocator = SensorNumberAllocator(reserved: ownSensors + next.allocations.flatMap { allocation in
             (0..<UInt16(allocation.count)).map { allocation.key + $0 }
         })
-        let present = Set(next.allocations.map { UInt32($0.slot) << 16 | UInt32($0.lcKey) })
+        var present = Set(next.allocations.map { UInt32($0.slot) << 16 | UInt32($0.lcKey) })
         func allocate(_ slot: UInt8, _ lun: UInt8, _ number: UInt8, _ count: UInt8) {
-            guard !present.contains(UInt32(slot) << 16 | UInt32(lun) << 8 | UInt32(number)),
+            guard present.insert(UInt32(slot) << 16 | UInt32(lun) << 8 | UInt32(number)).inserted,
                   let free = allocator.take(count)
             else { return }
             next.allocations.append(ChassisSlotsState.Allocation(slot: slot, lcLUN: lun, lcNumber: number,
