@@ -94,6 +94,7 @@ struct Serve: AsyncParsableCommand {
             configuration.bmc.stateDirectory = own
         }
         for warning in configuration.warnings { logger.warning("\(warning)") }
+        if let role = configuration.bmc.chassisRole.summary { logger.info("\(role)") }
         do {
             // Absolute before anything (net-snmp included) builds a path from it.
             configuration.bmc.stateDirectory = try StateDirectory.prepare(configuration.bmc.stateDirectory)
@@ -171,6 +172,7 @@ struct CheckConfig: ParsableCommand {
             print("\(file): OK (\(configuration.bmc.users.count) users, cipher suites "
                 + configuration.bmc.channel.cipherSuites.map { String($0.id) }.joined(separator: ",")
                 + ", listening on " + configuration.listen.map(\.description).joined(separator: " ") + ")")
+            if let role = configuration.bmc.chassisRole.summary { print(role) }
         } catch {
             StandardStreams.writeError("\(error)\n")
             throw ExitCode(78)

@@ -21,7 +21,9 @@ struct ConfigSchema {
         let http = try readHTTP(root.child("http"))
         let simulation = try readSimulation(root.child("simulate"), sensors: sensors)
         let platform = try readHooks(root.child("hooks"))
-        let chassis = try readChassis(root.child("chassis"))
+        let chassisNode = try root.child("chassis")
+        let chassisRole = try readChassisRole(chassisNode, limits: limits)
+        let chassis = try readChassis(chassisNode)
         try root.rejectUnknownKeys()
         var bmc = BMCConfiguration(device: device, channel: channel, users: users, limits: limits,
                                    stateDirectory: stateDirectory)
@@ -31,6 +33,8 @@ struct ConfigSchema {
         bmc.lan = lan
         bmc.pef = pef
         bmc.chassis = chassis
+        bmc.chassisRole = chassisRole
+        bmc.limits.maximumSessions += chassisRole.linkSessions
         var configuration = DaemonConfiguration(listen: listen, bmc: bmc, generatesSystemGUID: generatesGUID)
         configuration.http = http
         configuration.warnings = try ConfigWarnings(root: root).all()
@@ -173,7 +177,7 @@ struct ConfigSchema {
         return users
     }
 
-    private func readPassword(_ element: ConfigNode) throws(ConfigError) -> [UInt8] {
+    func readPassword(_ element: ConfigNode) throws(ConfigError) -> [UInt8] {
         let inline = try element.child("password")
         let file = try element.child("password_file")
         if inline != nil && file != nil {

@@ -28,6 +28,7 @@ struct ConfigWarnings {
                 warnings.append(id.error("the null user (id 1, no name) is enabled: anyone may log in by password alone"))
             }
         }
+        warnings += try chassisRole()
         return warnings
     }
 }
