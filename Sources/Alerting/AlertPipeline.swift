@@ -71,7 +71,8 @@ public final class AlertPipeline: AlertSink {
             }
             let encoder = PETEncoder(systemGUID: context.guid, manufacturerID: context.manufacturerID, systemID: context.systemID)
             let trap = encoder.encode(alert.event, sequenceNumber: number, selTimestamp: context.timestamp,
-                                      severity: alert.severity, entityID: context.entityID, entityInstance: context.entityInstance)
+                                      severity: alert.severity, entityID: context.entityID, entityInstance: context.entityInstance,
+                                      sensorDevice: context.sensorDevice, sensorNumber: context.sensorNumber)
             sender.send(trap, to: destination, channelCommunity: context.community, agentAddress: context.agentAddress,
                         member: member)
         }

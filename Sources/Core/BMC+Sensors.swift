@@ -38,7 +38,7 @@ extension BMC {
     /// that come from elsewhere (the watchdog, a client's Platform Event Message, a line
     /// card). `source` names it in log lines.
     /// `origin`: a line card's entry (management module), noted with it so it is logged once.
-    public func logEvent(_ event: PlatformEvent, source: String, origin: SELOrigin? = nil) {
+    public func logEvent(_ event: PlatformEvent, source: String, origin: SELOrigin? = nil, timestamp: UInt32? = nil) {
         var recordID: UInt16?
         defer {
             // Not in the SEL (logging off, or full), but through PEF: not to be logged again.
@@ -46,7 +46,7 @@ extension BMC {
         }
         do {
             // System Event Logging off (Set BMC Global Enables): PEF still sees the event.
-            if settings.globalEnables.systemEventLogging { recordID = try sel.add(event, origin: origin) }
+            if settings.globalEnables.systemEventLogging { recordID = try sel.add(event, origin: origin, timestamp: timestamp) }
         } catch .outOfSpace {
             // A full SEL that keeps its old entries: the overflow flag says so; the event still goes on.
             drops.note("SEL full", detail: "event of \(source) not logged", logger: logger, now: .now())

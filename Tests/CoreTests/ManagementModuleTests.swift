@@ -303,6 +303,10 @@ final class ManagementModuleTests: XCTestCase {
         XCTAssertEqual(alert.event.sensorNumber, 1)
         XCTAssertEqual(alert.context.entityID, 0x07)
         XCTAssertEqual(alert.context.entityInstance, Self.slot)
+        // The PET names the MM's proxy of the card's sensor, so the MM's SDR decodes it.
+        XCTAssertEqual(alert.context.sensorDevice, 0x20)
+        let proxy = try XCTUnwrap(chassisRecords(mm.bmc).first { name(of: $0) == "S2 ASIC Temp" })
+        XCTAssertEqual(alert.context.sensorNumber, proxy[7])
     }
 
     func testLinkLostAndBackAreLoggedAndTheOldSessionIsClosed() throws {
@@ -338,6 +342,41 @@ final class ManagementModuleTests: XCTestCase {
         XCTAssertEqual(mm.bmc.sel.entryCount, 2)
         let back = try XCTUnwrap(mm.bmc.sel.entry(0xFFFF)).record
         XCTAssertEqual(back[12], 0x80 | 0x6F, "deassertion")
+    }
+
+    func testALostLinkIsStillBackAfterAnMMRestartAndASilentCardIsLostAfterOne() throws {
+        let mm = try managementModule()
+        var card = try mm.openSession(from: cardRemote)
+        _ = try mm.call(&card, from: cardRemote, .oemGroup, 0x40, hello().linkData)
+        _ = try sendSDRSet(Self.cardRecords, to: mm, &card)
+        mm.bmc.tick(now: mm.now + .seconds(9))
+        XCTAssertEqual(mm.bmc.sel.entryCount, 1, "lost")
+
+        // The MM restarts while the link is lost: the card's return is still logged.
+        let restarted = try managementModule(stateDirectory: mm.stateDirectory)
+        var again = try restarted.openSession(from: cardRemote)
+        _ = try restarted.call(&again, from: cardRemote, .oemGroup, 0x40, hello(incarnation: 2).linkData)
+        XCTAssertEqual(restarted.bmc.sel.entryCount, 2)
+        XCTAssertEqual(try XCTUnwrap(restarted.bmc.sel.entry(0xFFFF)).record[12], 0x80 | 0x6F, "link back")
+
+        // Restarted again with the link up, and the card never comes back: lost a link timeout later.
+        let silent = try managementModule(stateDirectory: mm.stateDirectory)
+        silent.bmc.tick(now: silent.now)
+        XCTAssertEqual(silent.bmc.sel.entryCount, 2)
+        silent.bmc.tick(now: silent.now + .seconds(9))
+        XCTAssertEqual(silent.bmc.sel.entryCount, 3)
+        XCTAssertEqual(try XCTUnwrap(silent.bmc.sel.entry(0xFFFF)).record[12], 0x6F, "link lost")
+    }
+
+    func testACardEntryKeepsTheCardsTimestamp() throws {
+        let mm = try managementModule()
+        var card = try mm.openSession(from: cardRemote)
+        _ = try mm.call(&card, from: cardRemote, .oemGroup, 0x40, hello().linkData)
+        let crossing = SELRecord(event: PlatformEvent(generatorID: UInt16(Self.cardAddress), sensorType: 0x01, sensorNumber: 1,
+                                                      isDeassertion: false, eventReadingType: 0x01, eventData1: 0x59),
+                                 timestamp: 0x6000_0000)
+        _ = try mm.call(&card, from: cardRemote, .oemGroup, 0x45, LinkSELEntry(slot: 2, sequence: 1, record: crossing).linkData)
+        XCTAssertEqual(try XCTUnwrap(mm.bmc.sel.entry(0)).record.timestamp, 0x6000_0000, "when it happened on the card")
     }
 
     // MARK: Send Message

@@ -160,7 +160,8 @@ final class ChassisOfBMCsTests: XCTestCase {
         // The NMS gets it from the MM: one trap source for the chassis, the slot in the trap.
         XCTAssertTrue(waitUntil(10) { receiver.traps.contains { $0.specific == "65801" } }, receiver.output)
         let trap = try XCTUnwrap(receiver.traps.first { $0.specific == "65801" })
-        XCTAssertEqual(trap.payload.count >= 31 ? trap.payload[27] : 0, 0x84, "sensor device = LC 2's address: \(trap.payload)")
+        // It names the MM's proxy (owner 20h), so the NMS decodes it with the MM's SDR.
+        XCTAssertEqual(trap.payload.count >= 31 ? trap.payload[27] : 0, 0x20, "sensor device = the MM: \(trap.payload)")
         XCTAssertEqual(trap.payload.count >= 31 ? trap.payload[30] : 0, 2, "entity instance = slot 2: \(trap.payload)")
         let pet = try runTool("ipmi-pet", ["-h", "127.0.0.1:\(mm.port)", "-u", "admin", "-p", "admin", "-D", "LAN_2_0",
                                            "--sdr-cache-directory", cache, "--quiet-cache", "-v", trap.specific]
@@ -168,8 +169,7 @@ final class ChassisOfBMCsTests: XCTestCase {
         XCTAssertEqual(pet.status, 0, "\(pet)")
         XCTAssertTrue(pet.stdout.contains("Upper Critical - going high"), "\(pet)")
         XCTAssertTrue(pet.stdout.contains("Temperature"), "\(pet)")
-        // ipmi-pet names the sensor by number ("Sensor #1", raw reading 64h): it looks the
-        // sensor up by the PET's sensor device (84h) in the MM's SDR, whose proxies are 20h's.
+        XCTAssertTrue(pet.stdout.contains(proxyName(slot: 2, "CPU Temp")), "ipmi-pet names the proxy: \(pet)")
         XCTAssertTrue(pet.stdout.contains("Critical"), "\(pet)")
 
         // The MM's own proxy reads the held value.

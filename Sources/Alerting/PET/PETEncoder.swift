@@ -31,8 +31,10 @@ public struct PETEncoder: Sendable {
     ///   - selTimestamp: seconds since 1970 (the SEL time); converted to PET's 1998 epoch.
     ///   - severity: the PET severity byte (the matching PEF filter's severity).
     ///   - oemCustomFields: 1..64 bytes of OEM custom fields; nil sends the lone 0xC1 "none".
+    ///   - sensorDevice, sensorNumber: the sensor to name instead of the event's (a proxy).
     public func encode(_ event: PlatformEvent, sequenceNumber: UInt16, selTimestamp: UInt32, severity: UInt8,
-                       entityID: UInt8 = 0, entityInstance: UInt8 = 0, oemCustomFields: [UInt8]? = nil) -> PlatformEventTrap {
+                       entityID: UInt8 = 0, entityInstance: UInt8 = 0, oemCustomFields: [UInt8]? = nil,
+                       sensorDevice: UInt8? = nil, sensorNumber: UInt8? = nil) -> PlatformEventTrap {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(47 + (oemCustomFields?.count ?? 0))
         bytes += systemGUID
@@ -43,8 +45,8 @@ public struct PETEncoder: Sendable {
         bytes.append(PET.sourceTypeIPMI)  // event source type
         bytes.append(severity)
         // Sensor device: the generator's slave address (generator ID bits 7..0).
-        bytes.append(UInt8(truncatingIfNeeded: event.generatorID))
-        bytes.append(event.sensorNumber)
+        bytes.append(sensorDevice ?? UInt8(truncatingIfNeeded: event.generatorID))
+        bytes.append(sensorNumber ?? event.sensorNumber)
         bytes.append(entityID)
         bytes.append(entityInstance)
         bytes += [event.eventData1, event.eventData2, event.eventData3, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]

@@ -63,6 +63,7 @@ extension BMC {
         ])
         if link.isLost {
             link.isLost = false
+            noteLost(link, false)
             logLinkEvent(link, lost: false)
         }
     }
@@ -72,8 +73,16 @@ extension BMC {
     func tickLineCards(now: NIODeadline) {
         guard let lineCards else { return }
         let timeout = TimeAmount.nanoseconds(Int64(lineCards.settings.linkTimeout * 1e9))
+        let firstTick = lineCards.firstTick ?? now
+        lineCards.firstTick = firstTick
         for link in lineCards.links {
-            guard let session = link.session else { continue }
+            guard let session = link.session else {
+                // A card the MM had before it (re)started, silent ever since.
+                if !link.isLost, link.lastHeard == nil, lineCards.state.set(slot: link.slot) != nil, now - firstTick > timeout {
+                    linkLost(link, reason: "not back since the management module started")
+                }
+                continue
+            }
             if sessions.session(id: session.id) !== session {
                 linkLost(link, reason: "session closed")
             } else if let heard = link.lastHeard, now - heard > timeout {
@@ -89,7 +98,21 @@ extension BMC {
         logger.warning("line card link lost", metadata: ["slot": "\(link.slot)", "reason": "\(reason)"])
         guard !link.isLost else { return }
         link.isLost = true
+        noteLost(link, true)
         logLinkEvent(link, lost: true)
+    }
+
+    /// Keeps whether the slot's link-back event is due across a restart of the MM.
+    private func noteLost(_ link: SlotLink, _ lost: Bool) {
+        do {
+            try saveThenApply(\.lineCards!.state, as: LineCardAggregator.stateFile) { state in
+                var slots = Set(state.lostSlots ?? [])
+                if lost { slots.insert(link.slot) } else { slots.remove(link.slot) }
+                state.lostSlots = slots.sorted()
+            }
+        } catch {
+            logger.error("cannot save the link state of slot \(link.slot): completion code \(error)")
+        }
     }
 
     /// The slot's link sensor asserts "management controller unavailable" when the link is
@@ -140,7 +163,8 @@ extension BMC {
             }
             return
         }
-        logEvent(PlatformEvent(record: record), source: "slot \(slot)", origin: origin)
+        // The card's own timestamp: a resent entry says when it happened, not when it arrived.
+        logEvent(PlatformEvent(record: record), source: "slot \(slot)", origin: origin, timestamp: record.timestamp)
     }
 }
 

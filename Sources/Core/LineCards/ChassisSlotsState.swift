@@ -26,6 +26,9 @@ public struct ChassisSlotsState: Codable, Sendable, Equatable {
 
     public var sets: [SDRSet] = []
     public var allocations: [Allocation] = []
+    /// Slots whose link-lost event was logged and whose link-back event is still to come: an
+    /// MM restarted meanwhile still logs the card's return.
+    public var lostSlots: [UInt8]? = nil
 
     public init() {}
 

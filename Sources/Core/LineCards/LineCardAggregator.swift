@@ -23,12 +23,15 @@ public final class LineCardAggregator {
     /// Derived from `state`: the MM sensor of each line card sensor, by slot << 16 | LC key.
     private(set) var proxyByCardSensor: [UInt32: UInt16] = [:]
     var bridges = BridgeTracker()
+    /// The first tick: a card the MM knew that has not said hello a link timeout after it is lost.
+    var firstTick: NIODeadline?
 
     init(settings: ManagementModuleSettings, state: ChassisSlotsState) {
         self.settings = settings
         self.state = state
         incarnation = UInt32.random(in: 1...UInt32.max)
         links = (1...Self.slotCount(settings)).map { SlotLink(slot: $0) }
+        for slot in state.lostSlots ?? [] { link(slot)?.isLost = true }
         rebuild()
     }
 
@@ -176,6 +179,15 @@ public final class LineCardAggregator {
 
     /// The entity of a line card's sensor as its proxy shows it, for the PET of an event the
     /// card sent (generator = its address) or of a slot's link sensor.
+    /// The number of the MM's proxy of a line card's sensor that generated an event, if any.
+    func proxySensor(generatorID: UInt16, number: UInt8) -> UInt8? {
+        let lun = UInt8(truncatingIfNeeded: generatorID >> 8) & 0x03
+        guard let link = link(ipmbAddress: UInt8(truncatingIfNeeded: generatorID)),
+              let key = proxyByCardSensor[UInt32(link.slot) << 16 | UInt32(lun) << 8 | UInt32(number)]
+        else { return nil }
+        return UInt8(truncatingIfNeeded: key)
+    }
+
     func sensorEntity(generatorID: UInt16, number: UInt8) -> (id: UInt8, instance: UInt8)? {
         let address = UInt8(truncatingIfNeeded: generatorID)
         let lun = UInt8(truncatingIfNeeded: generatorID >> 8) & 0x03

@@ -8,6 +8,11 @@ public struct AlertContext: Sendable, Equatable {
     /// The entity of the sensor the event came from; (0, 0) when it is not ours.
     public var entityID: UInt8
     public var entityInstance: UInt8
+    /// The sensor the PET names when it is not the event's own: a line card's event on its
+    /// management module names the MM's proxy of the sensor (owner 20h, the proxy's number),
+    /// so an NMS decodes it with the MM's SDR. The SEL entry keeps the card's generator ID.
+    public var sensorDevice: UInt8?
+    public var sensorNumber: UInt8?
     /// LAN parameter 3: the SNMPv1 agent address.
     public var agentAddress: [UInt8]
     /// The GUID the PET carries: PEF parameter 10's when enabled, else the system GUID.

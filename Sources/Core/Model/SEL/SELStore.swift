@@ -108,9 +108,12 @@ public final class SELStore {
 
     // MARK: Adding
 
-    /// Adds a system event record stamped with the SEL clock; durable when it returns.
-    public func add(_ event: PlatformEvent, origin: SELOrigin? = nil) throws(CompletionCode) -> UInt16 {
-        try add(SELRecord(event: event, timestamp: 0), origin: origin)
+    /// Adds a system event record stamped with the SEL clock (or with `timestamp`, a line
+    /// card's entry keeping the card's time); durable when it returns.
+    public func add(_ event: PlatformEvent, origin: SELOrigin? = nil, timestamp: UInt32? = nil) throws(CompletionCode) -> UInt16 {
+        let eviction = try makeRoom()
+        return try commitAdd(SELRecord(event: event, timestamp: timestamp ?? 0), id: state.allocateRecordID(),
+                             evicting: eviction, origin: origin, keepingTimestamp: timestamp != nil)
     }
 
     /// Adds a record as Add SEL Entry does: the SEL assigns the record ID and, for record types
@@ -166,11 +169,11 @@ public final class SELStore {
     }
 
     private func commitAdd(_ record: SELRecord, id: UInt16, evicting eviction: SELLogRecord?,
-                           origin: SELOrigin? = nil) throws(CompletionCode) -> UInt16 {
+                           origin: SELOrigin? = nil, keepingTimestamp: Bool = false) throws(CompletionCode) -> UInt16 {
         let now = time
         var record = record
         record.recordID = id
-        if record.isTimestamped { record.timestamp = now }
+        if record.isTimestamped && !keepingTimestamp { record.timestamp = now }
         let add = SELLogRecord(.add, recordID: id, time: now, payload: record)
         let noted = origin.map(SELLogRecord.origin)
         if let eviction {
