@@ -172,6 +172,19 @@ final class ChassisOfBMCsTests: XCTestCase {
         XCTAssertTrue(pet.stdout.contains(proxyName(slot: 2, "CPU Temp")), "ipmi-pet names the proxy: \(pet)")
         XCTAssertTrue(pet.stdout.contains("Critical"), "\(pet)")
 
+        // Prometheus sees each slot's link, and promtool accepts the chassis's metrics.
+        var metrics = ""
+        XCTAssertTrue(waitUntil(10) {
+            metrics = (try? httpGet("http://127.0.0.1:\(chassis.httpPort)/metrics").body) ?? ""
+            return (1...3).allSatisfy { slot in
+                metrics.split(separator: "\n").contains { $0.hasPrefix("ipmigod_line_card_link_up{") && $0.contains("slot=\"\(slot)\"") && $0.hasSuffix(" 1") }
+            }
+        }, metrics)
+        let metricsFile = folder.appendingPathComponent("metrics.txt").path
+        try metrics.write(toFile: metricsFile, atomically: true, encoding: .utf8)
+        let check = try runTool("sh", ["-c", "promtool check metrics < '\(metricsFile)'"])
+        XCTAssertNotEqual(check.status, 1, "promtool parses the chassis's metrics: \(check)")
+
         // The MM's own proxy reads the held value.
         XCTAssertTrue(waitUntil(10) {
             let lines = (try? mm.sdrList().lines) ?? []

@@ -152,6 +152,14 @@ enum MetricsRenderer {
                 out.sample("ipmigod_hook_failures_total", [("hook", hook)], count)
             }
         }
+        if members.contains(where: { !$0.bmc.lineCardLinks.isEmpty }) {
+            out.family("ipmigod_line_card_link_up", .gauge, "A management module's link to the line card in each slot: 1 up, 0 down or never seen.")
+            each { member, out in
+                for (slot, up) in member.bmc.lineCardLinks.sorted(by: { $0.key < $1.key }) {
+                    out.sample("ipmigod_line_card_link_up", [("slot", "\(slot)")], up ? 1 : 0)
+                }
+            }
+        }
         out.family("ipmigod_sel_write_seconds", .summary, "Time the SEL's disk writes took (write and fdatasync, batched).")
         each { member, out in
             out.sample("ipmigod_sel_write_seconds_sum", member.timings.selWrites.seconds)

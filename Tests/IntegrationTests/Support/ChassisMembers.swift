@@ -138,16 +138,19 @@ final class ChassisProcess {
     var logPath: String { folder.appendingPathComponent("daemon.log").path }
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
     private var process: Process?
+    /// The status page and metrics (the MM's and every card's, one member label each).
+    let httpPort: Int
 
     init(lineCards: Int) throws {
         self.lineCards = lineCards
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("ipmigod-chassis-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         basePort = freePortRun(lineCards + 1)
+        httpPort = freeTCPPort()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Daemon.binary)
         process.arguments = ["serve", "--simulate", "--chassis", String(lineCards), "--listen", "127.0.0.1:\(basePort)",
-                             "--state-dir", stateDirectory, "--http-listen", "127.0.0.1:0", "--log-level", "info"]
+                             "--state-dir", stateDirectory, "--http-listen", "127.0.0.1:\(httpPort)", "--log-level", "info"]
         FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.standardError = log

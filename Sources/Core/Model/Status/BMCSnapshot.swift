@@ -62,6 +62,8 @@ public struct BMCSnapshot: Sendable {
     public var alertsRaised: Int
     /// Packets dropped, by reason (malformed, bad authentication, session refused, ...).
     public var drops: [String: Int]
+    /// A management module's line-card links, by slot: up or not. Empty on any other BMC.
+    public var lineCardLinks: [UInt8: Bool] = [:]
 }
 
 extension BMC {
@@ -91,7 +93,7 @@ extension BMC {
         let device = configuration.device
         var names: [UInt8: String] = [:]
         for user in users.slots where !user.name.isEmpty { names[user.id] = user.name }
-        return BMCSnapshot(
+        var snapshot = BMCSnapshot(
             time: time,
             device: .init(deviceID: device.deviceID, firmwareRevision: "\(device.firmwareMajor).\(device.firmwareMinor < 10 ? "0" : "")\(device.firmwareMinor)",
                           manufacturerID: device.manufacturerID, productID: device.productID, guid: device.systemGUID,
@@ -103,5 +105,7 @@ extension BMC {
             sessionsActive: sessions.active.count, sessionCapacity: sessions.capacity,
             userNames: names, counters: counters, eventsLogged: eventsLogged, alertsRaised: alertsRaised,
             drops: drops.counts)
+        for link in lineCards?.links ?? [] { snapshot.lineCardLinks[link.slot] = link.isUp }
+        return snapshot
     }
 }
