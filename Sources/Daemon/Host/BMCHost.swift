@@ -124,7 +124,9 @@ final class BMCHost: Sendable {
                 members[index].lineCardLink = try await LineCardLink.start(bmc: members[index].bmc, settings: settings)
             }
             if fleet {
-                logger.notice("fleet of \(members.count) switches listening",
+                let chassis = members.contains { $0.plan.configuration.chassisRole != .standalone }
+                logger.notice(chassis ? "chassis of a management module and \(members.count - 1) line cards listening"
+                                      : "fleet of \(members.count) switches listening",
                               metadata: ["first": "\(members.first?.channels.first?.localAddress.map(\.hostAndPort) ?? "?")",
                                          "last": "\(members.last?.channels.first?.localAddress.map(\.hostAndPort) ?? "?")"])
             }
