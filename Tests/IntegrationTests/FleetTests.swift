@@ -17,16 +17,15 @@ final class FleetTests: XCTestCase {
         let folder: URL
         let port: Int
         let configPath: String
-        let logPath: String
         var stateDirectory: String { folder.appendingPathComponent("state").path }
-        private var process: Process?
+        private let process: DaemonProcess
 
         init(trapPort: Int) throws {
             folder = FileManager.default.temporaryDirectory.appendingPathComponent("ipmigod-fleet-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             port = UDPSocket.freePort()
             configPath = folder.appendingPathComponent("ipmigod.yaml").path
-            logPath = folder.appendingPathComponent("daemon.log").path
+            process = DaemonProcess(logPath: folder.appendingPathComponent("daemon.log").path)
             let config = """
                 listen: ["127.0.0.1:\(port)"]
                 state_directory: \(stateDirectory)
@@ -58,43 +57,13 @@ final class FleetTests: XCTestCase {
         }
 
         func start() throws {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: Daemon.binary)
-            process.arguments = ["--config", configPath, "--fleet", String(FleetTests.size),
-                                 "--fleet-addresses", FleetTests.addresses, "--listen", "127.0.0.1:\(port)"]
-            FileManager.default.createFile(atPath: logPath, contents: nil)
-            let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-            log.seekToEndOfFile()
-            process.standardError = log
-            process.standardOutput = log
-            process.standardInput = FileHandle.nullDevice
-            let starts = self.log.components(separatedBy: "ipmigod started").count
-            try process.run()
-            self.process = process
-            let deadline = Date().addingTimeInterval(30)
-            while Date() < deadline {
-                guard process.isRunning else { throw DaemonFailed(log: self.log) }
-                if self.log.components(separatedBy: "ipmigod started").count > starts { return }
-                usleep(50_000)
-            }
-            throw DaemonFailed(log: self.log)
+            try process.startUntilLogged(["--config", configPath, "--fleet", String(FleetTests.size),
+                                          "--fleet-addresses", FleetTests.addresses, "--listen", "127.0.0.1:\(port)"])
         }
 
-        var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
-
-        func stop() {
-            guard let process, process.isRunning else { return }
-            process.terminate()
-            let deadline = Date().addingTimeInterval(10)
-            while process.isRunning && Date() < deadline { usleep(10_000) }
-            if process.isRunning { kill9() }
-        }
-
-        func kill9() {
-            guard let process, process.isRunning else { return }
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
+        var log: String { process.log }
+        func stop() { process.stop() }
+        func kill9() { process.kill9() }
 
         func ipmitool(member: Int, _ command: [String]) throws -> ToolResult {
             try runTool("ipmitool", ["-I", "lanplus", "-H", FleetTests.address(member), "-p", String(port),

@@ -13,15 +13,14 @@ final class LineCardLinkTests: XCTestCase {
         let folder: URL
         private(set) var port = 0
         let slots: Int
-        let logPath: String
         var stateDirectory: String { folder.appendingPathComponent("state").path }
-        private var process: Process?
+        private let process: DaemonProcess
 
         init(slots: Int) throws {
             self.slots = slots
             folder = FileManager.default.temporaryDirectory.appendingPathComponent("ipmigod-chassis-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            logPath = folder.appendingPathComponent("daemon.log").path
+            process = DaemonProcess(logPath: folder.appendingPathComponent("daemon.log").path)
             // PORT+1 ... PORT+slots must be free too: try a few ports.
             var lastError: (any Error)?
             for _ in 0..<5 {
@@ -42,43 +41,13 @@ final class LineCardLinkTests: XCTestCase {
         }
 
         func start() throws {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: Daemon.binary)
-            process.arguments = ["serve", "--simulate", "--chassis", String(slots), "--listen", "127.0.0.1:\(port)",
-                                 "--state-dir", stateDirectory, "--http-listen", "127.0.0.1:0"]
-            _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-            let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-            log.seekToEndOfFile()
-            process.standardError = log
-            process.standardOutput = log
-            process.standardInput = FileHandle.nullDevice
-            let starts = self.log.components(separatedBy: "ipmigod started").count
-            try process.run()
-            self.process = process
-            let deadline = Date().addingTimeInterval(30)
-            while Date() < deadline {
-                guard process.isRunning else { throw DaemonFailed(log: self.log) }
-                if self.log.components(separatedBy: "ipmigod started").count > starts { return }
-                usleep(50_000)
-            }
-            throw DaemonFailed(log: self.log)
+            try process.startUntilLogged(["serve", "--simulate", "--chassis", String(slots), "--listen", "127.0.0.1:\(port)",
+                                          "--state-dir", stateDirectory, "--http-listen", "127.0.0.1:0"])
         }
 
-        var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
-
-        func stop() {
-            guard let process, process.isRunning else { return }
-            process.terminate()
-            let deadline = Date().addingTimeInterval(10)
-            while process.isRunning && Date() < deadline { usleep(10_000) }
-            if process.isRunning { kill9() }
-        }
-
-        func kill9() {
-            guard let process, process.isRunning else { return }
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
+        var log: String { process.log }
+        func stop() { process.stop() }
+        func kill9() { process.kill9() }
 
         /// ipmitool against the MM (slot 0) or line card k.
         func ipmitool(slot: Int = 0, _ command: [String]) throws -> ToolResult {

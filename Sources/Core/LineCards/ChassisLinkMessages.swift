@@ -31,6 +31,22 @@ public enum ChassisLink {
     static func readEnterprise(_ reader: inout RequestReader) throws(CompletionCode) {
         guard try reader.bytes(3) == enterprise else { throw .invalidDataField }
     }
+
+    /// Parses a response's data after the completion code: the enterprise number, then what
+    /// `fields` reads, and nothing more; nil if any of it is off.
+    static func parseResponse<Response>(
+        _ data: ByteBuffer, _ fields: (inout RequestReader) throws(CompletionCode) -> Response
+    ) -> Response? {
+        var reader = RequestReader(data)
+        do throws(CompletionCode) {
+            try readEnterprise(&reader)
+            let response = try fields(&reader)
+            try reader.end()
+            return response
+        } catch {
+            return nil
+        }
+    }
 }
 
 /// The bytes of a link message for the sending side: the enterprise number, then the fields.
@@ -113,15 +129,8 @@ public struct LinkHelloResponse: CommandResponse, ChassisLinkEncodable, Sendable
 
     /// Parses the response data after the completion code.
     public static func parse(_ data: ByteBuffer) -> LinkHelloResponse? {
-        var reader = RequestReader(data)
-        do throws(CompletionCode) {
-            try ChassisLink.readEnterprise(&reader)
-            let response = LinkHelloResponse(incarnation: try reader.uint32(), sdrDigest: try reader.uint32(),
-                                             selConfirmed: try reader.uint32())
-            try reader.end()
-            return response
-        } catch {
-            return nil
+        ChassisLink.parseResponse(data) { reader throws(CompletionCode) in
+            LinkHelloResponse(incarnation: try reader.uint32(), sdrDigest: try reader.uint32(), selConfirmed: try reader.uint32())
         }
     }
 }
@@ -309,15 +318,7 @@ public struct LinkSELConfirmation: CommandResponse, ChassisLinkEncodable, Sendab
     }
 
     public static func parse(_ data: ByteBuffer) -> LinkSELConfirmation? {
-        var reader = RequestReader(data)
-        do throws(CompletionCode) {
-            try ChassisLink.readEnterprise(&reader)
-            let response = LinkSELConfirmation(confirmed: try reader.uint32())
-            try reader.end()
-            return response
-        } catch {
-            return nil
-        }
+        ChassisLink.parseResponse(data) { reader throws(CompletionCode) in LinkSELConfirmation(confirmed: try reader.uint32()) }
     }
 }
 
@@ -352,15 +353,7 @@ public struct LinkAcknowledgement: CommandResponse, ChassisLinkEncodable, Sendab
     }
 
     public static func parse(_ data: ByteBuffer) -> LinkAcknowledgement? {
-        var reader = RequestReader(data)
-        do throws(CompletionCode) {
-            try ChassisLink.readEnterprise(&reader)
-            let response = LinkAcknowledgement(incarnation: try reader.uint32())
-            try reader.end()
-            return response
-        } catch {
-            return nil
-        }
+        ChassisLink.parseResponse(data) { reader throws(CompletionCode) in LinkAcknowledgement(incarnation: try reader.uint32()) }
     }
 }
 
@@ -418,13 +411,8 @@ public struct LinkBridgedResponse: CommandResponse, ChassisLinkEncodable, Sendab
     }
 
     public static func parse(_ data: ByteBuffer) -> LinkBridgedResponse? {
-        var reader = RequestReader(data)
-        do throws(CompletionCode) {
-            try ChassisLink.readEnterprise(&reader)
-            let code = try reader.byte()
-            return LinkBridgedResponse(completionCode: code, data: try reader.bytes(reader.remaining))
-        } catch {
-            return nil
+        ChassisLink.parseResponse(data) { reader throws(CompletionCode) in
+            LinkBridgedResponse(completionCode: try reader.byte(), data: try reader.bytes(reader.remaining))
         }
     }
 }

@@ -135,9 +135,8 @@ final class ChassisProcess {
     let basePort: Int
     let lineCards: Int
     var stateDirectory: String { folder.appendingPathComponent("state").path }
-    var logPath: String { folder.appendingPathComponent("daemon.log").path }
-    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
-    private var process: Process?
+    var log: String { process.log }
+    private let process: DaemonProcess
     /// The status page and metrics (the MM's and every card's, one member label each).
     let httpPort: Int
 
@@ -147,28 +146,11 @@ final class ChassisProcess {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         basePort = freePortRun(lineCards + 1)
         httpPort = freeTCPPort()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Daemon.binary)
-        process.arguments = ["serve", "--simulate", "--chassis", String(lineCards), "--listen", "127.0.0.1:\(basePort)",
-                             "--state-dir", stateDirectory, "--http-listen", "127.0.0.1:\(httpPort)", "--log-level", "info"]
-        FileManager.default.createFile(atPath: logPath, contents: nil)
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        process.standardError = log
-        process.standardOutput = log
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        self.process = process
-        let deadline = Date().addingTimeInterval(30)
-        for member in 0...lineCards {
-            let socket = UDPSocket(port: port(member), receiveTimeout: 0.1)
-            var answered = false
-            while !answered && Date() < deadline {
-                guard process.isRunning else { throw DaemonFailed(log: self.log) }
-                // Get Channel Authentication Capabilities, outside a session.
-                socket.send([0x06, 0x00, 0xFF, 0x06, 0x00, 0x00, 0x11, 0xBE, 0x80, 0x01, 0x00, 0x00])
-                answered = socket.receive() != nil
-            }
-            guard answered else { throw DaemonFailed(log: self.log) }
+        process = DaemonProcess(logPath: folder.appendingPathComponent("daemon.log").path)
+        let ports = (0...lineCards).map { basePort + $0 }
+        try process.start(["serve", "--simulate", "--chassis", String(lineCards), "--listen", "127.0.0.1:\(basePort)",
+                           "--state-dir", stateDirectory, "--http-listen", "127.0.0.1:\(httpPort)", "--log-level", "info"]) {
+            ports.allSatisfy(answersPresencePing)
         }
     }
 
@@ -185,14 +167,5 @@ final class ChassisProcess {
         try runTool(Daemon.binary, ["sim"] + arguments + ["--member", String(member), "--state-dir", stateDirectory])
     }
 
-    func stop() {
-        guard let process, process.isRunning else { return }
-        process.terminate()
-        let deadline = Date().addingTimeInterval(10)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-    }
+    func stop() { process.stop() }
 }

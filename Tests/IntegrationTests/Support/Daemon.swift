@@ -33,7 +33,7 @@ final class Daemon {
     private let environment: [String: String]
     var stateDirectory: String { folder.appendingPathComponent("state").path }
     var logPath: String { folder.appendingPathComponent("daemon.log").path }
-    private var process: Process?
+    private let process: DaemonProcess
 
     /// The built daemon: IPMIGOD_BINARY, or the debug build of this package.
     static var binary: String {
@@ -51,6 +51,7 @@ final class Daemon {
         let folderPath = self.folder.path
         environment = options.environment.mapValues { $0.replacingOccurrences(of: "FOLDER", with: folderPath) }
         configPath = self.folder.appendingPathComponent("ipmigod.yaml").path
+        process = DaemonProcess(logPath: self.folder.appendingPathComponent("daemon.log").path)
         let listen = (["127.0.0.1:\(port)"] + options.extraListen.map { $0.replacingOccurrences(of: "PORT", with: String(port)) }).map { "\"\($0)\"" }.joined(separator: ", ")
         let suites = options.suites.map { "{ id: \($0), max_privilege: administrator }" }.joined(separator: ", ")
         let config = """
@@ -84,69 +85,31 @@ final class Daemon {
 
     /// Starts (or restarts) the daemon and waits until it answers.
     func start() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Daemon.binary)
-        process.arguments = ["--config", configPath, "--log-level", "info"]
+        var arguments = ["--config", configPath, "--log-level", "info"]
+        var executable = Daemon.binary
         if let networkNamespace {
             // ip netns exec execs the daemon (no fork), so the process's pid is the daemon's.
-            process.executableURL = URL(fileURLWithPath: try which("ip"))
-            process.arguments = ["netns", "exec", networkNamespace, Daemon.binary] + (process.arguments ?? [])
-        }
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        }
-        let startsLogged = self.log.components(separatedBy: "ipmigod started").count
-        FileManager.default.createFile(atPath: logPath, contents: nil)
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        log.seekToEndOfFile()
-        process.standardError = log
-        process.standardOutput = log
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        self.process = process
-        let deadline = Date().addingTimeInterval(15)
-        if networkNamespace != nil {
+            executable = try which("ip")
+            arguments = ["netns", "exec", networkNamespace, Daemon.binary] + arguments
             // The daemon's loopback is not the test's: wait for it to say it has started.
-            while Date() < deadline {
-                guard process.isRunning else { throw DaemonFailed(log: self.log) }
-                if self.log.components(separatedBy: "ipmigod started").count > startsLogged { return }
-                usleep(20_000)
+            try process.start(arguments, executable: executable, environment: environment, timeout: 15) {
+                process.hasLoggedStart
             }
-            throw DaemonFailed(log: self.log)
+            return
         }
-        let socket = UDPSocket(port: port, receiveTimeout: 0.1)
-        while Date() < deadline {
-            guard process.isRunning else { throw DaemonFailed(log: self.log) }
-            socket.send([0x06, 0x00, 0xFF, 0x06, 0x00, 0x00, 0x11, 0xBE, 0x80, 0x01, 0x00, 0x00])
-            if socket.receive() != nil { return }
-        }
-        throw DaemonFailed(log: self.log)
+        try process.start(arguments, environment: environment, timeout: 15) { answersPresencePing(port: port) }
     }
 
-    var isRunning: Bool { process?.isRunning ?? false }
-    var pid: Int32 { process?.processIdentifier ?? 0 }
-    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+    var isRunning: Bool { process.isRunning }
+    var pid: Int32 { process.pid }
+    var log: String { process.log }
 
     /// SIGTERM, and the exit status (SIGKILL after 5 s if it does not go).
     @discardableResult
-    func stop() -> Int32? {
-        guard let process, process.isRunning else { return self.process?.terminationStatus }
-        process.terminate()
-        let deadline = Date().addingTimeInterval(5)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-        return process.terminationStatus
-    }
+    func stop() -> Int32? { process.stop(grace: 5) }
 
     /// SIGKILL: what a crash or power cut looks like to the state directory.
-    func kill9() {
-        guard let process, process.isRunning else { return }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-    }
+    func kill9() { process.kill9() }
 
     // MARK: Clients
 
