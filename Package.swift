@@ -35,11 +35,12 @@ let package = Package(
             // debug builds, where every test runs, keep them. See docs/benchmarks.md.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
-        // The C shim that re-exports the net-snmp macros Swift cannot import.
+        // The C shim that re-exports the net-snmp macros Swift cannot import. net-snmp itself is
+        // loaded with dlopen at the first alert (shim.c), not linked.
         .target(
             name: "CNetSNMP",
             path: "Sources/CNetSNMP",
-            linkerSettings: [.linkedLibrary("netsnmp")]
+            linkerSettings: [.linkedLibrary("dl")]
         ),
         // libyaml (Debian's libyaml-dev), the C parser under the config reader: no Foundation.
         .systemLibrary(

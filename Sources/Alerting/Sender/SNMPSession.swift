@@ -77,7 +77,7 @@ final class SNMPSession {
     deinit { close() }
 
     func close() {
-        if let heldInform { snmp_free_pdu(heldInform) }
+        if let heldInform { ipmigod_pdu_free(heldInform) }
         heldInform = nil
         if let handle { ipmigod_session_close(handle) }
         handle = nil
@@ -102,7 +102,7 @@ final class SNMPSession {
         discoveryRequestID = 0
         _ = ipmigod_session_create_user(handle)
         guard useOwnKeys() else {
-            snmp_free_pdu(inform)
+            ipmigod_pdu_free(inform)
             return
         }
         // A failure here is retried with the next attempt the sender schedules.
@@ -120,7 +120,7 @@ final class SNMPSession {
     /// The engine this session's SNMPv3 messages are keyed for: ours for a trap, the
     /// receiver's for an INFORM once discovery has found it (empty until then).
     private var securityEngineID: [UInt8] {
-        guard let handle, let session = snmp_sess_session(handle), let engine = session.pointee.securityEngineID else { return [] }
+        guard let handle, let session = ipmigod_session_state(handle), let engine = session.pointee.securityEngineID else { return [] }
         return Array(UnsafeBufferPointer(start: engine, count: session.pointee.securityEngineIDLen))
     }
 
@@ -146,12 +146,12 @@ final class SNMPSession {
         guard let handle, useOwnKeys() else { return nil }
         let pdu: UnsafeMutablePointer<netsnmp_pdu>
         if version == .v1 {
-            pdu = snmp_pdu_create(ipmigod_SNMP_MSG_TRAP)
+            pdu = ipmigod_pdu_create(ipmigod_SNMP_MSG_TRAP)
             let enterprise = PET.enterpriseOID.map(oid.init)
             let address = agentAddress.count == 4 ? agentAddress : [0, 0, 0, 0]
             ipmigod_pdu_set_v1_trap(pdu, enterprise, enterprise.count, address, Int(trap.specificTrap), UInt(uptime))
         } else {
-            pdu = snmp_pdu_create(inform ? ipmigod_SNMP_MSG_INFORM : ipmigod_SNMP_MSG_TRAP2)
+            pdu = ipmigod_pdu_create(inform ? ipmigod_SNMP_MSG_INFORM : ipmigod_SNMP_MSG_TRAP2)
             let notification = PET.notificationOID(specificTrap: trap.specificTrap).map(oid.init)
             ipmigod_pdu_add_timeticks(pdu, Self.sysUpTime, Self.sysUpTime.count, UInt(uptime))
             ipmigod_pdu_add_oid(pdu, Self.snmpTrapOID, Self.snmpTrapOID.count, notification, notification.count)
@@ -175,15 +175,15 @@ final class SNMPSession {
     /// gets a fresh discovery with the sender's next attempt.
     private func holdWhileDiscovering(_ inform: UnsafeMutablePointer<netsnmp_pdu>) -> Int32? {
         guard let handle else {
-            snmp_free_pdu(inform)
+            ipmigod_pdu_free(inform)
             return nil
         }
-        if let heldInform { snmp_free_pdu(heldInform) }
+        if let heldInform { ipmigod_pdu_free(heldInform) }
         heldInform = inform
         discoveryRequestID = ipmigod_session_send_discovery(handle)
         guard discoveryRequestID != 0 else {
             heldInform = nil
-            snmp_free_pdu(inform)
+            ipmigod_pdu_free(inform)
             return nil
         }
         return Int32(truncatingIfNeeded: inform.pointee.reqid)
@@ -220,7 +220,7 @@ struct USMKeys {
             }
             (localizedEngineID, authKey, privKey) = (engineID, auth, priv)
         }
-        guard let entry = usm_get_user(engineID, engineID.count, user) else {
+        guard let entry = ipmigod_usm_get_user(engineID, engineID.count, user) else {
             return "no SNMPv3 user \(user) for the session's engine"
         }
         guard let auth = Self.store(authKey, in: entry.pointee.authKey, length: entry.pointee.authKeyLen) else {
@@ -237,24 +237,19 @@ struct USMKeys {
     }
 
     private static func masterKey(_ passphrase: String) throws -> [UInt8] {
-        var protocolLength = 0
-        let hash = ipmigod_usm_hmac_sha1_auth_protocol(&protocolLength)
         var key = [UInt8](repeating: 0, count: Int(USM_AUTH_KU_LEN))
         var length = key.count
         let bytes = Array(passphrase.utf8)
-        guard generate_Ku(hash, u_int(protocolLength), bytes, bytes.count, &key, &length) == SNMPERR_SUCCESS else {
+        guard ipmigod_generate_ku(bytes, bytes.count, &key, &length) == SNMPERR_SUCCESS else {
             throw SNMPSession.OpenFailed(description: "cannot derive an SNMPv3 key (passphrases need 8 characters or more)")
         }
         return Array(key.prefix(length))
     }
 
     private static func localize(_ masterKey: [UInt8], to engineID: [UInt8]) -> [UInt8]? {
-        var protocolLength = 0
-        let hash = ipmigod_usm_hmac_sha1_auth_protocol(&protocolLength)
         var key = [UInt8](repeating: 0, count: Int(USM_LENGTH_KU_HASHBLOCK))
         var length = key.count
-        let status = generate_kul(hash, u_int(protocolLength), engineID, engineID.count, masterKey, masterKey.count,
-                                  &key, &length)
+        let status = ipmigod_generate_kul(engineID, engineID.count, masterKey, masterKey.count, &key, &length)
         guard status == SNMPERR_SUCCESS else { return nil }
         return Array(key.prefix(length))
     }

@@ -29,8 +29,13 @@ static const int ipmigod_CALLBACK_OP_RECEIVED_MESSAGE = NETSNMP_CALLBACK_OP_RECE
 static const int ipmigod_CALLBACK_OP_TIMED_OUT = NETSNMP_CALLBACK_OP_TIMED_OUT;
 
 /// Keeps net-snmp away from the system's snmp.conf, MIB files and /var/lib/snmp:
-/// the daemon writes only under its own state directory. Call before ipmigod_snmp_init.
+/// the daemon writes only under its own state directory. Call before ipmigod_snmp_init
+/// (it applies the settings, before init_snmp).
 void ipmigod_snmp_isolate(const char *persistent_dir);
+
+/// Loads net-snmp (dlopen), once per process: 1 when it is there. Every function below
+/// loads it when needed; net-snmp is not linked, so a daemon that sends no alert never maps it.
+int ipmigod_snmp_load(void);
 
 /// init_snmp, once per process (later calls do nothing).
 void ipmigod_snmp_init(const char *app_name);
@@ -44,12 +49,24 @@ void ipmigod_snmp_set_engine_boots(const uint8_t *engine_id, size_t engine_id_le
 /// a fleet member's traps come from its own address.
 void ipmigod_set_client_address(const char *address);
 
-/// The net-snmp library version string, for the startup log.
+/// The net-snmp version built against, for the startup log (asking the library would load it).
 const char *ipmigod_snmp_version(void);
 
 /// The USM protocol OIDs (mutable globals in net-snmp), copied out.
 const oid *ipmigod_usm_hmac_sha1_auth_protocol(size_t *length);
 const oid *ipmigod_usm_aes_priv_protocol(size_t *length);
+
+/// snmp_pdu_create, snmp_free_pdu (NULL is ignored), snmp_sess_session and usm_get_user.
+netsnmp_pdu *ipmigod_pdu_create(int command);
+void ipmigod_pdu_free(netsnmp_pdu *pdu);
+netsnmp_session *ipmigod_session_state(void *session);
+struct usmUser *ipmigod_usm_get_user(const uint8_t *engine_id, size_t engine_id_length, const char *name);
+
+/// RFC 3414 password-to-key (Ku) and key localization (Kul), both with HMAC-SHA1's hash:
+/// generate_Ku and generate_kul. SNMPERR_SUCCESS or an error.
+int ipmigod_generate_ku(const uint8_t *passphrase, size_t length, uint8_t *ku, size_t *ku_length);
+int ipmigod_generate_kul(const uint8_t *engine_id, size_t engine_id_length, const uint8_t *ku, size_t ku_length,
+                         uint8_t *kul, size_t *kul_length);
 
 /// Opens a single-session-API session to `peer` ("udp:a.b.c.d:port") for SNMPv1/v2c.
 /// net-snmp does no retries of its own (the sender schedules them); `timeout_us` is

@@ -12,22 +12,7 @@ struct KeyedHash<H: HashFunction> {
     private let outer: H
 
     init(key: UnsafeRawBufferPointer) {
-        var block = [UInt8](repeating: 0, count: H.blockByteCount)
-        if key.count > H.blockByteCount {
-            var hash = H()
-            hash.update(bufferPointer: key)
-            hash.finalize().withUnsafeBytes { digest in block.withUnsafeMutableBytes { $0.copyMemory(from: digest) } }
-        } else {
-            block.withUnsafeMutableBytes { $0.copyMemory(from: key) }
-        }
-        var inner = H()
-        var outer = H()
-        for index in block.indices { block[index] ^= 0x36 }
-        block.withUnsafeBytes { inner.update(bufferPointer: $0) }
-        for index in block.indices { block[index] ^= 0x36 ^ 0x5C }
-        block.withUnsafeBytes { outer.update(bufferPointer: $0) }
-        self.inner = inner
-        self.outer = outer
+        (inner, outer) = Self.padStates(key: key)
     }
 
     init(key: [UInt8]) {
@@ -36,6 +21,7 @@ struct KeyedHash<H: HashFunction> {
 
     /// The authentication code of `message`.
     func code(over message: UnsafeRawBufferPointer) -> H.Digest {
+        // Each copy is a new hash context (swift-crypto's states are copy-on-write objects).
         var inner = self.inner
         inner.update(bufferPointer: message)
         var outer = self.outer
@@ -46,5 +32,36 @@ struct KeyedHash<H: HashFunction> {
     /// The authentication code of `message`, as bytes.
     func code(over message: [UInt8]) -> [UInt8] {
         message.withUnsafeBytes { Array(code(over: $0)) }
+    }
+
+    /// The code of one message under `key`, for a key used once (the handshake's): the
+    /// two keyed states are used up in place, where `KeyedHash(key:).code(over:)` would
+    /// copy them, two more hash contexts.
+    static func code(key: [UInt8], over message: [UInt8]) -> [UInt8] {
+        var (inner, outer) = key.withUnsafeBytes { padStates(key: $0) }
+        message.withUnsafeBytes { inner.update(bufferPointer: $0) }
+        inner.finalize().withUnsafeBytes { outer.update(bufferPointer: $0) }
+        return Array(outer.finalize())
+    }
+
+    /// The hash states after the inner and outer key pads. The pad is built on the stack.
+    private static func padStates(key: UnsafeRawBufferPointer) -> (inner: H, outer: H) {
+        withUnsafeTemporaryAllocation(byteCount: H.blockByteCount, alignment: 8) { block in
+            block.initializeMemory(as: UInt8.self, repeating: 0)
+            if key.count > H.blockByteCount {
+                var hash = H()
+                hash.update(bufferPointer: key)
+                hash.finalize().withUnsafeBytes { block.copyMemory(from: $0) }
+            } else {
+                block.copyMemory(from: key)
+            }
+            var inner = H()
+            var outer = H()
+            for index in block.indices { block[index] ^= 0x36 }
+            inner.update(bufferPointer: UnsafeRawBufferPointer(block))
+            for index in block.indices { block[index] ^= 0x36 ^ 0x5C }
+            outer.update(bufferPointer: UnsafeRawBufferPointer(block))
+            return (inner, outer)
+        }
     }
 }

@@ -24,10 +24,16 @@ public struct PacketProtection {
     private let ivNonceSalt = UInt64.random(in: 0...UInt64.max) << 32
 
     public init(suite: CipherSuite, sessionIntegrityKey sik: [UInt8], password: [UInt8]) {
+        self.init(suite: suite, sessionIntegrityKey: suite.authentication.keyed(sik), password: password)
+    }
+
+    /// The keys derived from the session integrity key, keyed once by the caller (who computes
+    /// the RAKP 4 code with it too).
+    init(suite: CipherSuite, sessionIntegrityKey sik: KeyedAuthentication, password: [UInt8]) {
         self.suite = suite
         // Const1 and Const2 are 20 bytes whatever the hash (IPMI 2.0 section 13.32); ipmitool and freeipmi agree.
-        let k1 = suite.authentication.hmac(key: sik, [UInt8](repeating: 0x01, count: 20))
-        let k2 = suite.authentication.hmac(key: sik, [UInt8](repeating: 0x02, count: 20))
+        let k1 = sik.code(over: [UInt8](repeating: 0x01, count: 20))
+        let k2 = sik.code(over: [UInt8](repeating: 0x02, count: 20))
         switch suite.integrity {
         case .none, .md5_128: mac = .none
         case .hmacSHA1_96: mac = .sha1(KeyedHash(key: k1))

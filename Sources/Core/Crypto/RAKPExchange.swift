@@ -57,10 +57,15 @@ public struct RAKPExchange: Sendable {
 
     /// RAKP 4: the first N bytes of HMAC_SIK(Rm | SIDc | GUIDc).
     public func rakp4IntegrityCheckValue(sessionIntegrityKey: [UInt8]) -> [UInt8] {
+        rakp4IntegrityCheckValue(sessionIntegrityKey: authentication.keyed(sessionIntegrityKey))
+    }
+
+    /// The same with the SIK's HMAC already keyed (it keys K1 and K2 as well).
+    func rakp4IntegrityCheckValue(sessionIntegrityKey: KeyedAuthentication) -> [UInt8] {
         var data = consoleRandom
         data.appendLittleEndian(managedSessionID)
         data += managedGUID
-        return Array(authentication.hmac(key: sessionIntegrityKey, data).prefix(authentication.integrityCheckValueLength))
+        return Array(sessionIntegrityKey.code(over: data).prefix(authentication.integrityCheckValueLength))
     }
 
     private func appendRoleAndName(to data: inout [UInt8]) {

@@ -238,7 +238,8 @@ extension BMC {
         // passwords are forgiven, whether or not a slot is free.
         sessions.rakp1Budget.refund(remote)
         noteLogin(user)
-        let sik = exchange.sessionIntegrityKey(bmcKey: settings.securityKeys.sessionKeyBase(userKey: user.key))
+        let sik = handshake.suite.authentication.keyed(
+            exchange.sessionIntegrityKey(bmcKey: settings.securityKeys.sessionKeyBase(userKey: user.key)))
         let protection = PacketProtection(suite: handshake.suite, sessionIntegrityKey: sik, password: user.key)
         let session: Session
         do throws(SessionTable.Refusal) {

@@ -29,11 +29,17 @@ public struct AlgorithmProposal: Hashable, Sendable {
     }
 
     func write(to buffer: inout ByteBuffer) {
-        buffer.writeInteger(payloadType)
-        buffer.writeInteger(UInt16(0))
-        buffer.writeInteger(UInt8(8))
-        buffer.writeInteger(algorithm)
-        buffer.writeBytes([0, 0, 0])
+        buffer.writeFields(capacity: Self.length) { write(to: &$0) }
+    }
+
+    static let length = 8
+
+    func write(to fields: inout FieldWriter) {
+        fields.write(payloadType)
+        fields.write(UInt16(0), endianness: .little)
+        fields.write(UInt8(8))
+        fields.write(algorithm)
+        for _ in 0..<3 { fields.write(UInt8(0)) }
     }
 }
 
@@ -109,18 +115,22 @@ public struct OpenSessionResponse: Hashable, Sendable {
         self.confidentiality = confidentiality
     }
 
+    /// Written field by field into the buffer's memory (`FieldWriter`), as the BMC answers
+    /// every Open Session with one.
     public func write(to buffer: inout ByteBuffer) {
-        buffer.writeInteger(messageTag)
-        buffer.writeInteger(status.rawValue)
-        buffer.writeInteger(maximumPrivilege)
-        buffer.writeInteger(UInt8(0))
-        buffer.writeInteger(consoleSessionID, endianness: .little)
-        // On an error the spec ends the response after the console session ID.
-        guard status == .ok else { return }
-        buffer.writeInteger(managedSessionID, endianness: .little)
-        AlgorithmProposal(payloadType: 0, algorithm: authentication).write(to: &buffer)
-        AlgorithmProposal(payloadType: 1, algorithm: integrity).write(to: &buffer)
-        AlgorithmProposal(payloadType: 2, algorithm: confidentiality).write(to: &buffer)
+        buffer.writeFields(capacity: 12 + 3 * AlgorithmProposal.length) { fields in
+            fields.write(messageTag)
+            fields.write(status.rawValue)
+            fields.write(maximumPrivilege)
+            fields.write(UInt8(0))
+            fields.write(consoleSessionID, endianness: .little)
+            // On an error the spec ends the response after the console session ID.
+            guard status == .ok else { return }
+            fields.write(managedSessionID, endianness: .little)
+            AlgorithmProposal(payloadType: 0, algorithm: authentication).write(to: &fields)
+            AlgorithmProposal(payloadType: 1, algorithm: integrity).write(to: &fields)
+            AlgorithmProposal(payloadType: 2, algorithm: confidentiality).write(to: &fields)
+        }
     }
 
     public static func parse(_ payload: ByteBuffer) -> OpenSessionResponse? {
@@ -215,10 +225,7 @@ public struct RAKPMessage2: Hashable, Sendable {
     }
 
     public func write(to buffer: inout ByteBuffer) {
-        buffer.writeInteger(messageTag)
-        buffer.writeInteger(status.rawValue)
-        buffer.writeInteger(UInt16(0))
-        buffer.writeInteger(consoleSessionID, endianness: .little)
+        writeHeader(messageTag, status, consoleSessionID, to: &buffer)
         guard status == .ok else { return }
         buffer.writeBytes(managedRandom)
         buffer.writeBytes(managedGUID)
@@ -288,10 +295,7 @@ public struct RAKPMessage4: Hashable, Sendable {
     }
 
     public func write(to buffer: inout ByteBuffer) {
-        buffer.writeInteger(messageTag)
-        buffer.writeInteger(status.rawValue)
-        buffer.writeInteger(UInt16(0))
-        buffer.writeInteger(consoleSessionID, endianness: .little)
+        writeHeader(messageTag, status, consoleSessionID, to: &buffer)
         if status == .ok { buffer.writeBytes(integrityCheckValue) }
     }
 
@@ -305,5 +309,16 @@ public struct RAKPMessage4: Hashable, Sendable {
         else { return nil }
         return RAKPMessage4(messageTag: tag, status: status, consoleSessionID: consoleID,
                             integrityCheckValue: buffer.readBytes(length: buffer.readableBytes) ?? [])
+    }
+}
+
+/// The first eight bytes of RAKP 2 and RAKP 4, the BMC's answers: tag, status, reserved,
+/// console session ID, in one step (`FieldWriter`).
+private func writeHeader(_ tag: UInt8, _ status: RMCPPlusStatus, _ consoleSessionID: UInt32, to buffer: inout ByteBuffer) {
+    buffer.writeFields(capacity: 8) { fields in
+        fields.write(tag)
+        fields.write(status.rawValue)
+        fields.write(UInt16(0), endianness: .little)
+        fields.write(consoleSessionID, endianness: .little)
     }
 }
