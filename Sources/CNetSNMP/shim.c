@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
-#include <syslog.h>
+#include <stdio.h>
 
 // net-snmp is loaded with dlopen when the sender starts (the first alert), not linked: mapped
 // at start-up, it and the OpenSSL libraries it needs were 1.9 MiB of a daemon that may
@@ -25,6 +25,8 @@ static struct {
 
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 static int loaded = 0;
+// Why it could not be loaded, for the daemon's log (ipmigod_snmp_load_error).
+static char load_error[256] = "";
 
 static void load(void) {
     // The soname Debian 12's libsnmp40 ships; the unversioned name where only -dev's link is.
@@ -33,12 +35,12 @@ static void load(void) {
         library = dlopen("libnetsnmp.so", RTLD_NOW | RTLD_LOCAL);
     }
     if (library == NULL) {
-        syslog(LOG_ERR, "ipmigod: cannot load net-snmp: %s", dlerror());
+        snprintf(load_error, sizeof load_error, "%s", dlerror());
         return;
     }
 #define IPMIGOD_LOOKUP(name) \
     if ((netsnmp.name = (__typeof__(netsnmp.name))dlsym(library, #name)) == NULL) { \
-        syslog(LOG_ERR, "ipmigod: net-snmp has no %s", #name); \
+        snprintf(load_error, sizeof load_error, "net-snmp has no %s", #name); \
         return; \
     }
     IPMIGOD_NETSNMP_SYMBOLS(IPMIGOD_LOOKUP)
@@ -49,6 +51,10 @@ static void load(void) {
 int ipmigod_snmp_load(void) {
     pthread_once(&load_once, load);
     return loaded;
+}
+
+const char *ipmigod_snmp_load_error(void) {
+    return load_error;
 }
 
 static char *persistent_dir_setting = NULL;
@@ -87,16 +93,6 @@ void ipmigod_snmp_init(const char *app_name) {
 const char *ipmigod_snmp_version(void) {
     // The version built against: asking the library would load it at start-up.
     return PACKAGE_VERSION;
-}
-
-const oid *ipmigod_usm_hmac_sha1_auth_protocol(size_t *length) {
-    *length = OID_LENGTH(usmHMACSHA1AuthProtocol);
-    return ipmigod_snmp_load() ? *netsnmp.usmHMACSHA1AuthProtocol : NULL;
-}
-
-const oid *ipmigod_usm_aes_priv_protocol(size_t *length) {
-    *length = OID_LENGTH(usmAESPrivProtocol);
-    return ipmigod_snmp_load() ? *netsnmp.usmAESPrivProtocol : NULL;
 }
 
 netsnmp_pdu *ipmigod_pdu_create(int command) {

@@ -287,6 +287,12 @@ public final class PETSender: @unchecked Sendable {
     private func startLibrary(now: Double) {
         guard !libraryStarted else { return }
         libraryStarted = true
+        guard ipmigod_snmp_load() != 0 else {
+            // Every alert fails from here on (and is counted so); say why, loudly, once.
+            logger.critical("cannot load net-snmp (libnetsnmp.so.40, Debian's libsnmp40): no trap can be sent",
+                            metadata: ["error": "\(String(cString: ipmigod_snmp_load_error()))"])
+            return
+        }
         ipmigod_snmp_init("ipmigod")
         for source in sources {
             source.engineID.withUnsafeBufferPointer {

@@ -36,6 +36,8 @@ void ipmigod_snmp_isolate(const char *persistent_dir);
 /// Loads net-snmp (dlopen), once per process: 1 when it is there. Every function below
 /// loads it when needed; net-snmp is not linked, so a daemon that sends no alert never maps it.
 int ipmigod_snmp_load(void);
+/// Why ipmigod_snmp_load returned 0 ("" before it was called or when it succeeded).
+const char *ipmigod_snmp_load_error(void);
 
 /// init_snmp, once per process (later calls do nothing).
 void ipmigod_snmp_init(const char *app_name);
@@ -51,10 +53,6 @@ void ipmigod_set_client_address(const char *address);
 
 /// The net-snmp version built against, for the startup log (asking the library would load it).
 const char *ipmigod_snmp_version(void);
-
-/// The USM protocol OIDs (mutable globals in net-snmp), copied out.
-const oid *ipmigod_usm_hmac_sha1_auth_protocol(size_t *length);
-const oid *ipmigod_usm_aes_priv_protocol(size_t *length);
 
 /// snmp_pdu_create, snmp_free_pdu (NULL is ignored), snmp_sess_session and usm_get_user.
 netsnmp_pdu *ipmigod_pdu_create(int command);
