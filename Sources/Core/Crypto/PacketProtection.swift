@@ -32,8 +32,8 @@ public struct PacketProtection {
     init(suite: CipherSuite, sessionIntegrityKey sik: KeyedAuthentication, password: [UInt8]) {
         self.suite = suite
         // Const1 and Const2 are 20 bytes whatever the hash (IPMI 2.0 section 13.32); ipmitool and freeipmi agree.
-        let k1 = sik.code(over: [UInt8](repeating: 0x01, count: 20))
-        let k2 = sik.code(over: [UInt8](repeating: 0x02, count: 20))
+        let k1 = sik.code(over: Self.const1)
+        let k2 = sik.code(over: Self.const2)
         switch suite.integrity {
         case .none, .md5_128: mac = .none
         case .hmacSHA1_96: mac = .sha1(KeyedHash(key: k1))
@@ -43,6 +43,9 @@ public struct PacketProtection {
         md5Password = password
         cipher = suite.confidentiality == .aesCBC128 && k2.count >= 16 ? AESCBC(key: SymmetricKey(data: k2.prefix(16))) : nil
     }
+
+    private static let const1 = [UInt8](repeating: 0x01, count: 20)
+    private static let const2 = [UInt8](repeating: 0x02, count: 20)
 
     public var isAuthenticated: Bool { suite.integrity != .none }
     public var isEncrypted: Bool { suite.confidentiality != .none }

@@ -29,31 +29,25 @@ public struct RAKPExchange: Sendable {
 
     /// RAKP 2: HMAC_KUID(SIDm | SIDc | Rm | Rc | GUIDc | ROLEm | ULENGTHm | UNAMEm).
     public func rakp2AuthCode(userKey: [UInt8]) -> [UInt8] {
-        var data: [UInt8] = []
-        data.reserveCapacity(58 + userName.count)
-        data.appendLittleEndian(consoleSessionID)
-        data.appendLittleEndian(managedSessionID)
-        data += consoleRandom
-        data += managedRandom
-        data += managedGUID
-        appendRoleAndName(to: &data)
-        return authentication.hmac(key: userKey, data)
+        authentication.hmac(key: userKey, rakp2Message)
     }
 
     /// RAKP 3: HMAC_KUID(Rc | SIDm | ROLEm | ULENGTHm | UNAMEm).
     public func rakp3AuthCode(userKey: [UInt8]) -> [UInt8] {
-        var data = managedRandom
-        data.appendLittleEndian(consoleSessionID)
-        appendRoleAndName(to: &data)
-        return authentication.hmac(key: userKey, data)
+        authentication.hmac(key: userKey, rakp3Message)
     }
 
     /// SIK = HMAC_KG(Rm | Rc | ROLEm | ULENGTHm | UNAMEm); K_G is K_UID when no BMC key is set.
     public func sessionIntegrityKey(bmcKey: [UInt8]) -> [UInt8] {
-        var data = consoleRandom + managedRandom
-        appendRoleAndName(to: &data)
-        return authentication.hmac(key: bmcKey, data)
+        authentication.hmac(key: bmcKey, sessionIntegrityKeyMessage)
     }
+
+    // The same three with the user's key already keyed (`PendingHandshake.keyedUserKey`): the BMC
+    // keys it once at RAKP 1 for RAKP 2, RAKP 3 and, without a BMC key, the SIK.
+
+    func rakp2AuthCode(userKey: KeyedAuthentication) -> [UInt8] { userKey.code(over: rakp2Message) }
+    func rakp3AuthCode(userKey: KeyedAuthentication) -> [UInt8] { userKey.code(over: rakp3Message) }
+    func sessionIntegrityKey(bmcKey: KeyedAuthentication) -> [UInt8] { bmcKey.code(over: sessionIntegrityKeyMessage) }
 
     /// RAKP 4: the first N bytes of HMAC_SIK(Rm | SIDc | GUIDc).
     public func rakp4IntegrityCheckValue(sessionIntegrityKey: [UInt8]) -> [UInt8] {
@@ -62,10 +56,46 @@ public struct RAKPExchange: Sendable {
 
     /// The same with the SIK's HMAC already keyed (it keys K1 and K2 as well).
     func rakp4IntegrityCheckValue(sessionIntegrityKey: KeyedAuthentication) -> [UInt8] {
-        var data = consoleRandom
+        var data: [UInt8] = []
+        data.reserveCapacity(consoleRandom.count + 4 + managedGUID.count)
+        data += consoleRandom
         data.appendLittleEndian(managedSessionID)
         data += managedGUID
-        return Array(sessionIntegrityKey.code(over: data).prefix(authentication.integrityCheckValueLength))
+        var code = sessionIntegrityKey.code(over: data)
+        code.removeLast(code.count - authentication.integrityCheckValueLength)
+        return code
+    }
+
+    // The messages the codes are taken over, each built in one allocation.
+
+    private var rakp2Message: [UInt8] {
+        var data: [UInt8] = []
+        data.reserveCapacity(8 + consoleRandom.count + managedRandom.count + managedGUID.count + 2 + userName.count)
+        data.appendLittleEndian(consoleSessionID)
+        data.appendLittleEndian(managedSessionID)
+        data += consoleRandom
+        data += managedRandom
+        data += managedGUID
+        appendRoleAndName(to: &data)
+        return data
+    }
+
+    private var rakp3Message: [UInt8] {
+        var data: [UInt8] = []
+        data.reserveCapacity(managedRandom.count + 4 + 2 + userName.count)
+        data += managedRandom
+        data.appendLittleEndian(consoleSessionID)
+        appendRoleAndName(to: &data)
+        return data
+    }
+
+    private var sessionIntegrityKeyMessage: [UInt8] {
+        var data: [UInt8] = []
+        data.reserveCapacity(consoleRandom.count + managedRandom.count + 2 + userName.count)
+        data += consoleRandom
+        data += managedRandom
+        appendRoleAndName(to: &data)
+        return data
     }
 
     private func appendRoleAndName(to data: inout [UInt8]) {

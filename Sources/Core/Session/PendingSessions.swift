@@ -27,4 +27,7 @@ public struct PendingHandshake: Sendable {
     /// A login attempt for `userID`: RAKP 2 went out with an HMAC of the password. Until it
     /// ends in a session it counts against the bad-password threshold (see `BadPasswordLockout`).
     public var isAttempt = false
+    /// The user's key (K_UID) keyed for HMAC by RAKP 1, for RAKP 2, RAKP 3 and (without a BMC
+    /// key) the SIK, with the password it was made from: RAKP 3 keys it again if that changed.
+    var keyedUserKey: (password: [UInt8], hmac: KeyedAuthentication)?
 }

@@ -15,17 +15,24 @@ extension BMC {
                 drop("malformed session setup", "setup payload inside a session", from: remote, now: now)
                 return false
             }
-            let reply: (PayloadType, ByteBuffer)?
-            switch packet.payloadType {
-            case .openSessionRequest: reply = openSession(packet.payload, from: remote, now: now)
-            case .rakp1: reply = rakp1(packet.payload, from: remote, now: now)
-            default: reply = rakp3(packet.payload, from: remote, now: now)
+            // Each answer is written in place after its packet header; one that is not sent is taken back.
+            let start = output.writerIndex
+            let answerType: PayloadType = switch packet.payloadType {
+            case .openSessionRequest: .openSessionResponse
+            case .rakp1: .rakp2
+            default: .rakp4
             }
-            guard let (type, payload) = reply else { return false }
-            var writer = RMCPPlusPacketWriter(buffer: &output, payloadType: type, encrypted: false,
+            var writer = RMCPPlusPacketWriter(buffer: &output, payloadType: answerType, encrypted: false,
                                               authenticated: false, sessionID: 0, sequence: 0)
-            var payloadBytes = payload
-            output.writeBuffer(&payloadBytes)
+            let answered = switch packet.payloadType {
+            case .openSessionRequest: openSession(packet.payload, from: remote, now: now, into: &output)
+            case .rakp1: rakp1(packet.payload, from: remote, now: now, into: &output)
+            default: rakp3(packet.payload, from: remote, now: now, into: &output)
+            }
+            guard answered else {
+                output.moveWriterIndex(to: start)
+                return false
+            }
             _ = writer.endPayload(buffer: &output)
             return true
         default:
@@ -88,24 +95,24 @@ extension BMC {
 
     // MARK: Handshake
 
-    private func openSession(_ payload: ByteBuffer, from remote: RemoteConsole, now: NIODeadline) -> (PayloadType, ByteBuffer)? {
+    private func openSession(_ payload: ByteBuffer, from remote: RemoteConsole, now: NIODeadline,
+                             into output: inout ByteBuffer) -> Bool {
         guard let request = OpenSessionRequest.parse(payload) else {
             drop("malformed session setup", "Open Session request", from: remote, now: now)
-            return nil
+            return false
         }
-        func answer(_ status: RMCPPlusStatus, _ handshake: PendingHandshake? = nil, privilege: PrivilegeLevel = .none) -> (PayloadType, ByteBuffer) {
-            var buffer = ByteBuffer()
+        func answer(_ status: RMCPPlusStatus, _ handshake: PendingHandshake? = nil, privilege: PrivilegeLevel = .none) -> Bool {
             let suite = handshake?.suite
             OpenSessionResponse(
                 messageTag: request.messageTag, status: status, maximumPrivilege: privilege.rawValue,
                 consoleSessionID: request.consoleSessionID, managedSessionID: handshake?.managedSessionID ?? 0,
                 authentication: suite?.authentication.rawValue ?? 0, integrity: suite?.integrity.rawValue ?? 0,
                 confidentiality: suite?.confidentiality.rawValue ?? 0
-            ).write(to: &buffer)
+            ).write(to: &output)
             if status != .ok {
                 drop("session refused", "Open Session: \(status)", from: remote, now: now)
             }
-            return (.openSessionResponse, buffer)
+            return true
         }
 
         guard !request.authentication.isWildcard, !request.integrity.isWildcard, !request.confidentiality.isWildcard,
@@ -134,19 +141,19 @@ extension BMC {
         return answer(.ok, handshake, privilege: requested == 0 ? ceiling : PrivilegeLevel(rawValue: requested)!)
     }
 
-    private func rakp1(_ payload: ByteBuffer, from remote: RemoteConsole, now: NIODeadline) -> (PayloadType, ByteBuffer)? {
+    private func rakp1(_ payload: ByteBuffer, from remote: RemoteConsole, now: NIODeadline,
+                       into output: inout ByteBuffer) -> Bool {
         let message: RAKPMessage1
         var consoleSessionID: UInt32 = 0
-        func answer(_ status: RMCPPlusStatus, tag: UInt8, _ body: RAKPMessage2? = nil) -> (PayloadType, ByteBuffer) {
-            var buffer = ByteBuffer()
-            (body ?? RAKPMessage2(messageTag: tag, status: status, consoleSessionID: consoleSessionID)).write(to: &buffer)
+        func answer(_ status: RMCPPlusStatus, tag: UInt8, _ body: RAKPMessage2? = nil) -> Bool {
+            (body ?? RAKPMessage2(messageTag: tag, status: status, consoleSessionID: consoleSessionID)).write(to: &output)
             if status != .ok { drop("session refused", "RAKP 1: \(status)", from: remote, now: now) }
-            return (.rakp2, buffer)
+            return true
         }
         do throws(RMCPPlusStatus) {
             guard let parsed = try RAKPMessage1.parse(payload) else {
                 drop("malformed session setup", "RAKP 1", from: remote, now: now)
-                return nil
+                return false
             }
             message = parsed
         } catch {
@@ -154,7 +161,7 @@ extension BMC {
         }
         guard var handshake = sessions.handshakes[message.managedSessionID] else {
             drop("unknown session", "RAKP 1 for session 0x\(String(message.managedSessionID, radix: 16))", from: remote, now: now)
-            return nil
+            return false
         }
         consoleSessionID = handshake.consoleSessionID
         // Each RAKP 2 carries an HMAC of the password (CVE-2013-4786): a few per address.
@@ -192,7 +199,9 @@ extension BMC {
             managedSessionID: handshake.managedSessionID, consoleRandom: message.consoleRandom,
             managedRandom: sessions.randomBytes(16), managedGUID: configuration.device.systemGUID, role: message.role,
             userName: message.userName)
+        let keyedUserKey = handshake.suite.authentication.keyed(user.key)
         handshake.exchange = exchange
+        handshake.keyedUserKey = (user.password, keyedUserKey)
         handshake.userID = user.id
         handshake.grantedPrivilege = privilege
         handshake.isAttempt = true
@@ -200,25 +209,25 @@ extension BMC {
         return answer(.ok, tag: message.messageTag, RAKPMessage2(
             messageTag: message.messageTag, status: .ok, consoleSessionID: handshake.consoleSessionID,
             managedRandom: exchange.managedRandom, managedGUID: exchange.managedGUID,
-            keyExchangeAuthCode: exchange.rakp2AuthCode(userKey: user.key)))
+            keyExchangeAuthCode: exchange.rakp2AuthCode(userKey: keyedUserKey)))
     }
 
-    private func rakp3(_ payload: ByteBuffer, from remote: RemoteConsole, now: NIODeadline) -> (PayloadType, ByteBuffer)? {
+    private func rakp3(_ payload: ByteBuffer, from remote: RemoteConsole, now: NIODeadline,
+                       into output: inout ByteBuffer) -> Bool {
         guard let message = RAKPMessage3.parse(payload),
               let handshake = sessions.handshakes[message.managedSessionID],
               let exchange = handshake.exchange,
               let user = users[handshake.userID]
         else {
             drop("malformed session setup", "RAKP 3 without RAKP 1", from: remote, now: now)
-            return nil
+            return false
         }
         sessions.handshakes[message.managedSessionID] = nil
-        func answer(_ status: RMCPPlusStatus, icv: [UInt8] = []) -> (PayloadType, ByteBuffer) {
-            var buffer = ByteBuffer()
+        func answer(_ status: RMCPPlusStatus, icv: [UInt8] = []) -> Bool {
             RAKPMessage4(messageTag: message.messageTag, status: status, consoleSessionID: handshake.consoleSessionID,
-                         integrityCheckValue: icv).write(to: &buffer)
+                         integrityCheckValue: icv).write(to: &output)
             if status != .ok { drop("session refused", "RAKP 3: \(status)", from: remote, now: now) }
-            return (.rakp4, buffer)
+            return true
         }
         // The console gave up: forget the handshake, say nothing. If it found our RAKP 2 code
         // wrong, its password is not the user's: that is how ipmitool reports a bad password.
@@ -228,9 +237,12 @@ extension BMC {
             } else {
                 drop("session refused", "console aborted at RAKP 3 with \(message.status)", from: remote, now: now)
             }
-            return nil
+            return false
         }
-        guard constantTimeEquals(message.keyExchangeAuthCode, exchange.rakp3AuthCode(userKey: user.key)) else {
+        let userKey = user.key
+        let keyedUserKey = handshake.keyedUserKey.flatMap { $0.password == user.password ? $0.hmac : nil }
+            ?? handshake.suite.authentication.keyed(userKey)
+        guard constantTimeEquals(message.keyExchangeAuthCode, exchange.rakp3AuthCode(userKey: keyedUserKey)) else {
             settle(handshake, "RAKP 3 with a wrong code", now: now)
             return answer(.invalidIntegrityCheckValue)
         }
@@ -238,9 +250,9 @@ extension BMC {
         // passwords are forgiven, whether or not a slot is free.
         sessions.rakp1Budget.refund(remote)
         noteLogin(user)
-        let sik = handshake.suite.authentication.keyed(
-            exchange.sessionIntegrityKey(bmcKey: settings.securityKeys.sessionKeyBase(userKey: user.key)))
-        let protection = PacketProtection(suite: handshake.suite, sessionIntegrityKey: sik, password: user.key)
+        let bmcKey = settings.securityKeys.kg.map { handshake.suite.authentication.keyed($0) } ?? keyedUserKey
+        let sik = handshake.suite.authentication.keyed(exchange.sessionIntegrityKey(bmcKey: bmcKey))
+        let protection = PacketProtection(suite: handshake.suite, sessionIntegrityKey: sik, password: userKey)
         let session: Session
         do throws(SessionTable.Refusal) {
             session = try sessions.activate(
