@@ -21,27 +21,32 @@ struct SourceRateLimiter {
         self.maximumSources = maximumSources
     }
 
-    /// Takes a token for `remote`'s address; false when its bucket is empty.
+    /// Takes a token for `remote`'s address; false when its bucket is empty. One hash of the
+    /// address for a known source (this runs for every RAKP 1).
     mutating func allow(_ remote: RemoteConsole, now: NIODeadline) -> Bool {
         let host = remote.host
-        var bucket = buckets[host] ?? Bucket(tokens: burst, updated: now)
+        guard let index = buckets.index(forKey: host) else {
+            // A new source starts with a full bucket; at the limit it takes the stalest one's place.
+            if buckets.count >= maximumSources, let stalest = buckets.min(by: { $0.value.updated < $1.value.updated }) {
+                buckets[stalest.key] = nil
+            }
+            let allowed = burst >= 1
+            buckets[host] = Bucket(tokens: allowed ? burst - 1 : burst, updated: now)
+            return allowed
+        }
+        var bucket = buckets.values[index]
         let elapsed = Double((now - bucket.updated).nanoseconds) / 1e9
         bucket.tokens = min(burst, bucket.tokens + max(0, elapsed) * perSecond)
         bucket.updated = now
         let allowed = bucket.tokens >= 1
         if allowed { bucket.tokens -= 1 }
-        if buckets[host] == nil && buckets.count >= maximumSources,
-           let stalest = buckets.min(by: { $0.value.updated < $1.value.updated }) {
-            buckets[stalest.key] = nil
-        }
-        buckets[host] = bucket
+        buckets.values[index] = bucket
         return allowed
     }
 
     /// Gives back a token taken for `remote`'s address: what it was spent on turned out legitimate.
     mutating func refund(_ remote: RemoteConsole) {
-        guard var bucket = buckets[remote.host] else { return }
-        bucket.tokens = min(burst, bucket.tokens + 1)
-        buckets[remote.host] = bucket
+        guard let index = buckets.index(forKey: remote.host) else { return }
+        buckets.values[index].tokens = min(burst, buckets.values[index].tokens + 1)
     }
 }
