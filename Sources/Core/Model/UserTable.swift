@@ -32,7 +32,11 @@ public struct UserRecord: Codable, Sendable, Equatable {
     public var nameBytes: [UInt8] { Array(name.utf8) }
 
     /// The key RMCP+ authenticates with (K_UID): the password, zero-padded to 20 bytes.
-    public var key: [UInt8] { password + [UInt8](repeating: 0, count: max(0, 20 - password.count)) }
+    public var key: [UInt8] {
+        var key = password
+        key.append(contentsOf: repeatElement(0, count: max(0, 20 - password.count)))
+        return key
+    }
 
     /// The password as IPMI 1.5 uses it: exactly 16 bytes.
     public var legacyPassword: [UInt8] {

@@ -46,12 +46,16 @@ public struct SessionTable {
 
     /// Random bytes, eight per call to the system's generator.
     mutating func randomBytes(_ count: Int) -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(count + 7)
-        while bytes.count < count {
-            withUnsafeBytes(of: random.next() as UInt64) { bytes.append(contentsOf: $0) }
+        [UInt8](unsafeUninitializedCapacity: count) { bytes, initialized in
+            let raw = UnsafeMutableRawBufferPointer(bytes)
+            for offset in stride(from: 0, to: count, by: 8) {
+                withUnsafeBytes(of: random.next() as UInt64) { word in
+                    UnsafeMutableRawBufferPointer(rebasing: raw[offset..<min(offset + 8, count)])
+                        .copyMemory(from: UnsafeRawBufferPointer(rebasing: word.prefix(count - offset)))
+                }
+            }
+            initialized = count
         }
-        return Array(bytes.prefix(count))
     }
 
     private func freeHandle() -> UInt8? {
