@@ -12,17 +12,7 @@ final class LineCardConsoleTests: XCTestCase {
     /// outbound sequence number, protected with the session's keys (symmetric, so the
     /// console's own protection makes it).
     private func packetFromManagedSystem(_ console: RMCPPlusConsole, sequence: UInt32, message: ByteBuffer) -> ByteBuffer {
-        let protection = console.protection!
-        var out = ByteBuffer()
-        var writer = RMCPPlusPacketWriter(buffer: &out, payloadType: .ipmi, encrypted: protection.isEncrypted,
-                                          authenticated: protection.isAuthenticated, sessionID: console.consoleSessionID,
-                                          sequence: sequence)
-        protection.appendEncrypted(message.readableBytesView, sequence: sequence, to: &out)
-        let signed = writer.endPayload(buffer: &out)
-        if protection.isAuthenticated {
-            out.withUnsafeReadableBytes { protection.authCode(over: UnsafeRawBufferPointer(rebasing: $0[signed])) }.write(to: &out)
-        }
-        return out
+        RMCPPlusConsole.packet(message, protection: console.protection!, sessionID: console.consoleSessionID, sequence: sequence)
     }
 
     private func bridgedRequest(sequence rqSeq: UInt8 = 9) -> ByteBuffer {

@@ -582,18 +582,7 @@ final class ManagementModuleTests: XCTestCase {
 
     /// A LAN message in the console's session, as the card's link would send its answer.
     private func wrapAsConsole(_ message: ByteBuffer, console: RMCPPlusConsole, sequence: UInt32) -> ByteBuffer {
-        let protection = console.protection!
-        var out = ByteBuffer()
-        var writer = RMCPPlusPacketWriter(buffer: &out, payloadType: .ipmi, encrypted: protection.isEncrypted,
-                                          authenticated: protection.isAuthenticated, sessionID: console.managedSessionID,
-                                          sequence: sequence)
-        protection.appendEncrypted(message.readableBytesView, sequence: sequence, to: &out)
-        let signed = writer.endPayload(buffer: &out)
-        if protection.isAuthenticated {
-            let code = out.withUnsafeReadableBytes { protection.authCode(over: UnsafeRawBufferPointer(rebasing: $0[signed])) }
-            code.write(to: &out)
-        }
-        return out
+        RMCPPlusConsole.packet(message, protection: console.protection!, sessionID: console.managedSessionID, sequence: sequence)
     }
 }
 

@@ -139,9 +139,16 @@ public struct RMCPPlusConsole {
         guard let protection else { throw .notEstablished }
         sequence &+= 1
         if sequence == 0 { sequence = 1 }
+        return Self.packet(message, protection: protection, sessionID: managedSessionID, sequence: sequence)
+    }
+
+    /// An IPMI message in a session packet with the session's protection: the console's
+    /// packets name the managed system's session ID, the managed system's name the console's
+    /// (the keys are the same both ways).
+    static func packet(_ message: ByteBuffer, protection: PacketProtection, sessionID: UInt32, sequence: UInt32) -> ByteBuffer {
         var out = ByteBuffer()
         var writer = RMCPPlusPacketWriter(buffer: &out, payloadType: .ipmi, encrypted: protection.isEncrypted,
-                                          authenticated: protection.isAuthenticated, sessionID: managedSessionID,
+                                          authenticated: protection.isAuthenticated, sessionID: sessionID,
                                           sequence: sequence)
         protection.appendEncrypted(message.readableBytesView, sequence: sequence, to: &out)
         let signed = writer.endPayload(buffer: &out)
