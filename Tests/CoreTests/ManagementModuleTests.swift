@@ -383,10 +383,7 @@ final class ManagementModuleTests: XCTestCase {
 
     func testSendMessageToALineCardAnswersInShapeA() throws {
         let mm = try managementModule()
-        let loop = EmbeddedEventLoop()
-        mm.bmc.timers = BMCTimers(loop: loop)
-        var sent: [(ByteBuffer, RemoteConsole)] = []
-        mm.bmc.sendDatagram = { sent.append(($0, $1)) }
+        let loop = mm.runOnEmbeddedLoop()
         var card = try mm.openSession(from: cardRemote)
         _ = try mm.call(&card, from: cardRemote, .oemGroup, 0x40, hello().linkData)
         var client = try mm.openSession(from: clientRemote, suite: 17)
@@ -394,7 +391,7 @@ final class ManagementModuleTests: XCTestCase {
         // ipmitool -t 0x84 -b 0 mc info: Get Device ID bridged to slot 2, inner rqSeq 5.
         let request = sendMessage(to: Self.cardAddress, netFn: .app, command: 0x01, sequence: 5)
         XCTAssertNil(try mm.callLater(&client, from: clientRemote, .app, 0x34, request), "waits for the card")
-        let forwarded = try XCTUnwrap(sent.first)
+        let forwarded = try XCTUnwrap(mm.sent.first)
         XCTAssertEqual(forwarded.1, cardRemote)
         let toCard = try openRequest(forwarded.0, console: card)
         XCTAssertEqual(toCard.netFn, .oemGroup)
@@ -404,7 +401,7 @@ final class ManagementModuleTests: XCTestCase {
         XCTAssertEqual(bridged, LinkBridgedRequest(privilege: .administrator, netFn: .app, lun: 0, command: 0x01, data: []))
 
         // The card answers in its session; the MM answers the client twice.
-        sent.removeAll()
+        mm.sent.removeAll()
         var answerMessage = ByteBuffer()
         IPMIResponseWriter.write(respondingTo: toCard, to: &answerMessage) { body in
             LinkBridgedResponse(completionCode: 0, data: Array(1...15)).write(to: &body)
@@ -417,7 +414,7 @@ final class ManagementModuleTests: XCTestCase {
         XCTAssertEqual(response.command, 0x34)
         XCTAssertEqual(response.completionCode, .ok)
         XCTAssertEqual(response.data.readableBytes, 0, "the 8-byte Send Message response")
-        let second = try XCTUnwrap(sent.first)
+        let second = try XCTUnwrap(mm.sent.first)
         XCTAssertEqual(second.1, clientRemote)
         let bridgedAnswer = try client.response(second.0)
         XCTAssertEqual(bridgedAnswer.command, 0x01)
@@ -427,28 +424,25 @@ final class ManagementModuleTests: XCTestCase {
         XCTAssertEqual(try sessionSequence(second.0), try sessionSequence(first) + 1, "the next session sequence number")
 
         // ipmitool retransmits the same Send Message when the second packet was lost: both again.
-        sent.removeAll()
+        mm.sent.removeAll()
         mm.pendingPackets.removeAll()
         client.requestSequence = (client.requestSequence &- 1) & 0x3F
         let repeated = try XCTUnwrap(mm.send(try client.request(.app, 0x34, request), from: clientRemote))
         XCTAssertEqual(try client.response(repeated).command, 0x34)
         loop.run()
-        XCTAssertEqual(try client.response(try XCTUnwrap(sent.first).0).command, 0x01)
+        XCTAssertEqual(try client.response(try XCTUnwrap(mm.sent.first).0).command, 0x01)
 
         // A card that does not answer within 800 ms: 0x83.
-        sent.removeAll()
+        mm.sent.removeAll()
         XCTAssertNil(try mm.callLater(&client, from: clientRemote, .app, 0x34, sendMessage(to: Self.cardAddress, netFn: .app, command: 0x01, sequence: 6)))
-        XCTAssertEqual(sent.count, 1)
+        XCTAssertEqual(mm.sent.count, 1)
         loop.advanceTime(by: .milliseconds(801))
         XCTAssertEqual(try client.response(try XCTUnwrap(mm.pendingPackets.last)).completionCode, CompletionCode(0x83))
     }
 
     func testBridgesWaitingPerSessionAreBounded() throws {
         let mm = try managementModule()
-        let loop = EmbeddedEventLoop()
-        mm.bmc.timers = BMCTimers(loop: loop)
-        var sent: [(ByteBuffer, RemoteConsole)] = []
-        mm.bmc.sendDatagram = { sent.append(($0, $1)) }
+        let loop = mm.runOnEmbeddedLoop()
         var card = try mm.openSession(from: cardRemote)
         _ = try mm.call(&card, from: cardRemote, .oemGroup, 0x40, hello().linkData)
         var client = try mm.openSession(from: clientRemote)
@@ -456,7 +450,7 @@ final class ManagementModuleTests: XCTestCase {
             XCTAssertNil(try mm.callLater(&client, from: clientRemote, .app, 0x34,
                                           sendMessage(to: Self.cardAddress, netFn: .app, command: 0x01, sequence: sequence)))
         }
-        XCTAssertEqual(sent.count, 4)
+        XCTAssertEqual(mm.sent.count, 4)
         let fifth = try mm.call(&client, from: clientRemote, .app, 0x34, sendMessage(to: Self.cardAddress, netFn: .app, command: 0x01, sequence: 5))
         XCTAssertEqual(fifth.completionCode, .nodeBusy)
         // Once they time out (0x83 each), there is room again.
@@ -468,16 +462,13 @@ final class ManagementModuleTests: XCTestCase {
 
     func testSendMessageToItselfRunsLocallyAndAbsentTargetsGet83() throws {
         let mm = try managementModule()
-        let loop = EmbeddedEventLoop()
-        mm.bmc.timers = BMCTimers(loop: loop)
-        var sent: [(ByteBuffer, RemoteConsole)] = []
-        mm.bmc.sendDatagram = { sent.append(($0, $1)) }
+        let loop = mm.runOnEmbeddedLoop()
         var client = try mm.openSession(from: clientRemote)
         XCTAssertNil(try mm.callLater(&client, from: clientRemote, .app, 0x34, sendMessage(to: 0x20, netFn: .app, command: 0x01, sequence: 9)))
-        XCTAssertTrue(sent.isEmpty, "nothing before the Send Message response")
+        XCTAssertTrue(mm.sent.isEmpty, "nothing before the Send Message response")
         loop.run()
         XCTAssertEqual(try client.response(try XCTUnwrap(mm.pendingPackets.first)).data.readableBytes, 0)
-        let local = try client.response(try XCTUnwrap(sent.first).0)
+        let local = try client.response(try XCTUnwrap(mm.sent.first).0)
         XCTAssertEqual(local.command, 0x01)
         XCTAssertEqual(local.requesterSequence, 9)
         XCTAssertEqual(local.data.readableBytes, 15)
@@ -591,6 +582,9 @@ final class ManagementModuleTests: XCTestCase {
 final class ChassisHarness {
     let test: TestBMC
     var pendingPackets: [ByteBuffer] = []
+    /// What the BMC sent outside the answers (bridged requests, second messages), once
+    /// `runOnEmbeddedLoop` captures them.
+    var sent: [(ByteBuffer, RemoteConsole)] = []
 
     init(_ test: TestBMC) { self.test = test }
 
@@ -599,6 +593,14 @@ final class ChassisHarness {
     var now: NIODeadline {
         get { test.now }
         set { test.now = newValue }
+    }
+
+    /// Timers on a loop the test advances, and the BMC's own datagrams into `sent`.
+    func runOnEmbeddedLoop() -> EmbeddedEventLoop {
+        let loop = EmbeddedEventLoop()
+        bmc.timers = BMCTimers(loop: loop)
+        bmc.sendDatagram = { [unowned self] in sent.append(($0, $1)) }
+        return loop
     }
 
     /// The immediate answer; a later one goes to `pendingPackets`.
