@@ -26,14 +26,21 @@ let package = Package(
             dependencies: [
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                "CBoringSSLPrimitives",
             ],
             path: "Sources/Core",
             // The BMC's state belongs to one event loop, so release builds skip the runtime
             // exclusivity checks (a swift_beginAccess per ByteBuffer write on the request path);
             // debug builds, where every test runs, keep them. See docs/benchmarks.md.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+        ),
+        // BoringSSL's HMAC and AES-CBC with keys set up once per session, for the packet path:
+        // declarations of the copy swift-crypto links in (its symbols are prefixed) and two helpers over them.
+        .target(
+            name: "CBoringSSLPrimitives",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            path: "Sources/CBoringSSLPrimitives"
         ),
         // The C shim that re-exports the net-snmp macros Swift cannot import. net-snmp itself is
         // loaded with dlopen at the first alert (shim.c), not linked.

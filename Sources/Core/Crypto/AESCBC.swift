@@ -1,58 +1,61 @@
-import Crypto
-import _CryptoExtras
+import CBoringSSLPrimitives
 
-/// AES-128-CBC over whole blocks, in place, on swift-crypto's AES block function.
+/// AES-128-CBC over whole blocks, in place, on BoringSSL's AES with the key schedules made
+/// once per session.
 ///
-/// `AES._CBC` would do the same, but through `Data` and generic collections: a few heap
-/// allocations and runtime generic lookups per packet. The packets here are a few blocks
-/// long and already in a buffer, so the chaining is written out over that buffer.
-struct AESCBC {
+/// swift-crypto offers CBC (`AES._CBC`) only through `Data` and generic collections, and its
+/// block function (`AES.permute`) expands the key again for every block: a few heap
+/// allocations and four key expansions per packet. The packets here are a few blocks long and
+/// already in a buffer. The schedules are zeroed when the session goes.
+final class AESCBC {
     static let blockSize = 16
-    let key: SymmetricKey
+
+    /// The encryption schedule, then the decryption one.
+    private let schedules: UnsafeMutablePointer<AES_KEY>
+
+    /// `key` is 16 bytes: the first 128 bits of K2.
+    init(key: ArraySlice<UInt8>) {
+        precondition(key.count == 16)
+        schedules = .allocate(capacity: 2)
+        key.withUnsafeBufferPointer { key in
+            // Cannot fail: the key is 128 bits and the schedules are there.
+            _ = CCryptoBoringSSL_AES_set_encrypt_key(key.baseAddress, 128, schedules)
+            _ = CCryptoBoringSSL_AES_set_decrypt_key(key.baseAddress, 128, schedules + 1)
+        }
+    }
+
+    deinit {
+        UnsafeMutableRawPointer(schedules).initializeMemory(as: UInt8.self, repeating: 0,
+                                                             count: 2 * MemoryLayout<AES_KEY>.stride)
+        schedules.deallocate()
+    }
 
     /// Encrypts `blocks` (a whole number of them) chained from `iv`.
     func encrypt(_ blocks: UnsafeMutableRawBufferPointer, iv: UnsafeRawBufferPointer) {
-        var previous = Self.load(iv)
-        for offset in stride(from: 0, to: blocks.count, by: Self.blockSize) {
-            var block = UnsafeMutableRawBufferPointer(rebasing: blocks[offset..<offset + Self.blockSize])
-            Self.store(Self.load(UnsafeRawBufferPointer(block)) ^ previous, to: block)
-            // Cannot fail: the block is 16 bytes and the key 128 bits.
-            try! AES.permute(&block, key: key)
-            previous = Self.load(UnsafeRawBufferPointer(block))
-        }
+        chain(blocks, iv: iv, schedule: schedules, encrypting: true)
     }
 
     /// Decrypts `blocks` (a whole number of them) chained from `iv`.
     func decrypt(_ blocks: UnsafeMutableRawBufferPointer, iv: UnsafeRawBufferPointer) {
-        var previous = Self.load(iv)
-        for offset in stride(from: 0, to: blocks.count, by: Self.blockSize) {
-            var block = UnsafeMutableRawBufferPointer(rebasing: blocks[offset..<offset + Self.blockSize])
-            let cipherText = Self.load(UnsafeRawBufferPointer(block))
-            try! AES.inversePermute(&block, key: key)
-            Self.store(Self.load(UnsafeRawBufferPointer(block)) ^ previous, to: block)
-            previous = cipherText
-        }
+        chain(blocks, iv: iv, schedule: schedules + 1, encrypting: false)
     }
 
     /// Encrypts one block in place (ECB), as the IV of a packet is derived.
     func permute(_ block: UnsafeMutableRawBufferPointer) {
-        var block = block
-        try! AES.permute(&block, key: key)
+        precondition(block.count == Self.blockSize)
+        let bytes = block.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        CCryptoBoringSSL_AES_encrypt(bytes, bytes, schedules)
     }
 
-    private struct Block {
-        var low: UInt64
-        var high: UInt64
-        static func ^ (lhs: Block, rhs: Block) -> Block { Block(low: lhs.low ^ rhs.low, high: lhs.high ^ rhs.high) }
-    }
-
-    private static func load(_ bytes: UnsafeRawBufferPointer) -> Block {
-        Block(low: bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
-              high: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
-    }
-
-    private static func store(_ block: Block, to bytes: UnsafeMutableRawBufferPointer) {
-        bytes.storeBytes(of: block.low, toByteOffset: 0, as: UInt64.self)
-        bytes.storeBytes(of: block.high, toByteOffset: 8, as: UInt64.self)
+    private func chain(_ blocks: UnsafeMutableRawBufferPointer, iv: UnsafeRawBufferPointer,
+                       schedule: UnsafePointer<AES_KEY>, encrypting: Bool) {
+        precondition(blocks.count % Self.blockSize == 0 && iv.count == Self.blockSize)
+        guard let bytes = blocks.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
+        // AES_cbc_encrypt leaves the last block in the IV it is given: a copy on the stack.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.blockSize) { chainingIV in
+            UnsafeMutableRawBufferPointer(chainingIV).copyMemory(from: iv)
+            CCryptoBoringSSL_AES_cbc_encrypt(bytes, bytes, blocks.count, schedule, chainingIV.baseAddress,
+                                             encrypting ? 1 : 0)
+        }
     }
 }

@@ -17,43 +17,36 @@ public enum AuthenticationAlgorithm: UInt8, Sendable, CaseIterable {
         }
     }
 
+    /// The hash of this algorithm's HMAC; nil for `.none`.
+    var hash: HMACKey.Hash? {
+        switch self {
+        case .none: nil
+        case .hmacSHA1: .sha1
+        case .hmacMD5: .md5
+        case .hmacSHA256: .sha256
+        }
+    }
+
     /// HMAC of `data` keyed with `key`; empty for `.none`.
     public func hmac(key: [UInt8], _ data: [UInt8]) -> [UInt8] {
-        switch self {
-        case .none: []
-        case .hmacSHA1: KeyedHash<Insecure.SHA1>.code(key: key, over: data)
-        case .hmacMD5: KeyedHash<Insecure.MD5>.code(key: key, over: data)
-        case .hmacSHA256: KeyedHash<SHA256>.code(key: key, over: data)
-        }
+        hash.map { HMACKey.code($0, key: key, over: data) } ?? []
     }
 
     /// This algorithm's HMAC keyed once with `key`, for several codes under one key.
     func keyed(_ key: [UInt8]) -> KeyedAuthentication {
-        switch self {
-        case .none: .none
-        case .hmacSHA1: .sha1(KeyedHash(key: key))
-        case .hmacMD5: .md5(KeyedHash(key: key))
-        case .hmacSHA256: .sha256(KeyedHash(key: key))
-        }
+        KeyedAuthentication(key: hash.map { HMACKey($0, key: key) })
     }
 }
 
 /// An authentication algorithm's HMAC keyed once: the session integrity key keys K1, K2
 /// and the RAKP 4 code, so the BMC hashes its pads once instead of three times.
-enum KeyedAuthentication {
-    case none
-    case sha1(KeyedHash<Insecure.SHA1>)
-    case md5(KeyedHash<Insecure.MD5>)
-    case sha256(KeyedHash<SHA256>)
+struct KeyedAuthentication {
+    /// Nil for the algorithm `.none`.
+    let key: HMACKey?
 
     /// The HMAC of `data`; empty for `.none`.
     func code(over data: [UInt8]) -> [UInt8] {
-        switch self {
-        case .none: []
-        case .sha1(let keyed): keyed.code(over: data)
-        case .md5(let keyed): keyed.code(over: data)
-        case .sha256(let keyed): keyed.code(over: data)
-        }
+        key?.code(over: data) ?? []
     }
 }
 

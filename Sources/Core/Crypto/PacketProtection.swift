@@ -1,21 +1,13 @@
 import Crypto
-import _CryptoExtras
 import NIOCore
 
 /// The keys of an active RMCP+ session and the per-packet integrity and confidentiality
 /// they provide (IPMI 2.0 sections 13.28 and 13.29). Symmetric: the console side of
 /// tests and the benchmark uses it too.
 public struct PacketProtection {
-    /// The integrity HMAC, keyed with K1 once per session.
-    private enum KeyedMAC {
-        case none
-        case sha1(KeyedHash<Insecure.SHA1>)
-        case md5(KeyedHash<Insecure.MD5>)
-        case sha256(KeyedHash<SHA256>)
-    }
-
     public let suite: CipherSuite
-    private let mac: KeyedMAC
+    /// The integrity HMAC, keyed with K1 once per session; nil for none and MD5-128.
+    private let mac: HMACKey?
     /// MD5-128 is keyed with the user's password rather than K1.
     private let md5Password: [UInt8]
     private let cipher: AESCBC?
@@ -34,14 +26,14 @@ public struct PacketProtection {
         // Const1 and Const2 are 20 bytes whatever the hash (IPMI 2.0 section 13.32); ipmitool and freeipmi agree.
         let k1 = sik.code(over: Self.const1)
         let k2 = sik.code(over: Self.const2)
-        switch suite.integrity {
-        case .none, .md5_128: mac = .none
-        case .hmacSHA1_96: mac = .sha1(KeyedHash(key: k1))
-        case .hmacMD5_128: mac = .md5(KeyedHash(key: k1))
-        case .hmacSHA256_128: mac = .sha256(KeyedHash(key: k1))
+        mac = switch suite.integrity {
+        case .none, .md5_128: nil
+        case .hmacSHA1_96: HMACKey(.sha1, key: k1)
+        case .hmacMD5_128: HMACKey(.md5, key: k1)
+        case .hmacSHA256_128: HMACKey(.sha256, key: k1)
         }
         md5Password = password
-        cipher = suite.confidentiality == .aesCBC128 && k2.count >= 16 ? AESCBC(key: SymmetricKey(data: k2.prefix(16))) : nil
+        cipher = suite.confidentiality == .aesCBC128 && k2.count >= 16 ? AESCBC(key: k2.prefix(16)) : nil
     }
 
     private static let const1 = [UInt8](repeating: 0x01, count: 20)
@@ -52,19 +44,22 @@ public struct PacketProtection {
 
     /// The integrity code over `region` (auth type byte through next header).
     public func authCode(over region: UnsafeRawBufferPointer) -> AuthCode {
-        switch mac {
-        case .sha1(let keyed): AuthCode(keyed.code(over: region), length: 12)
-        case .md5(let keyed): AuthCode(keyed.code(over: region), length: 16)
-        case .sha256(let keyed): AuthCode(keyed.code(over: region), length: 16)
-        case .none where suite.integrity == .md5_128:
-            md5Password.withUnsafeBytes { password in
+        if let mac {
+            return withUnsafeTemporaryAllocation(byteCount: HMACKey.maximumLength, alignment: 8) { code in
+                _ = mac.code(over: region, into: code)
+                return AuthCode(UnsafeRawBufferPointer(code), length: suite.integrity.authCodeLength)
+            }
+        }
+        switch suite.integrity {
+        case .md5_128:
+            return md5Password.withUnsafeBytes { password in
                 var md5 = Insecure.MD5()
                 md5.update(bufferPointer: password)
                 md5.update(bufferPointer: region)
                 md5.update(bufferPointer: password)
                 return AuthCode(md5.finalize(), length: 16)
             }
-        case .none: AuthCode()
+        default: return AuthCode()
         }
     }
 
@@ -141,9 +136,9 @@ public struct AuthCode: Sendable {
 
     public init() {}
 
-    init(_ digest: some MessageAuthenticationCode, length: Int) {
+    init(_ code: UnsafeRawBufferPointer, length: Int) {
         self.length = length
-        digest.withUnsafeBytes { copy($0) }
+        copy(code)
     }
 
     init(_ digest: some Digest, length: Int) {

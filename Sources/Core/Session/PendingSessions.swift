@@ -11,7 +11,7 @@ public struct PendingChallenge: Sendable {
 }
 
 /// RMCP+: a session between Open Session and RAKP 3.
-public struct PendingHandshake: Sendable {
+public struct PendingHandshake {
     public var managedSessionID: UInt32
     public var consoleSessionID: UInt32
     public var suite: CipherSuite
