@@ -1,8 +1,9 @@
-// BoringSSL's HMAC and AES, as swift-crypto links them into every binary that uses Crypto.
+// BoringSSL's HMAC, AES and random bytes, as swift-crypto links them into every binary that uses Crypto.
 //
-// swift-crypto keeps its BoringSSL copy behind its Swift API and exports no C module, and its
-// API costs the packet path a hash context allocation per code and an AES key schedule per
-// block. The few declarations below are BoringSSL's own (hmac.h, digest.h, aes.h), under the
+// swift-crypto keeps its BoringSSL copy behind its Swift API and exports no C module. Through
+// that API the packet path paid a hash context allocation per HMAC and an AES key schedule per
+// block; Swift's own random generator costs a getrandom(2) system call per eight bytes. The few
+// declarations below are BoringSSL's own (hmac.h, digest.h, aes.h, rand.h), under the
 // CCryptoBoringSSL_ prefix swift-crypto gives every symbol of its copy; should that ever
 // change, the link fails rather than anything running differently.
 #ifndef IPMIGOD_CBORINGSSLPRIMITIVES_H
@@ -37,6 +38,10 @@ int CCryptoBoringSSL_AES_set_decrypt_key(const uint8_t *key, unsigned bits, AES_
 void CCryptoBoringSSL_AES_encrypt(const uint8_t *in, uint8_t *out, const AES_KEY *key);
 void CCryptoBoringSSL_AES_cbc_encrypt(const uint8_t *in, uint8_t *out, size_t len, const AES_KEY *key,
                                       uint8_t *ivec, const int enc);
+
+// rand.h: bytes from BoringSSL's CTR-DRBG, seeded from the kernel and reseeded after a fork
+// (MADV_WIPEONFORK); no system call per request. Always returns 1 (it aborts rather than fail).
+int CCryptoBoringSSL_RAND_bytes(uint8_t *buf, size_t len);
 
 // The largest HMAC this module computes (SHA-256's).
 #define IPMIGOD_HMAC_MAX_LENGTH 32

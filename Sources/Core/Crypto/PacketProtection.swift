@@ -13,7 +13,7 @@ public struct PacketProtection {
     private let cipher: AESCBC?
     /// Random per session, so IVs differ between sessions that share a key (they never
     /// should, but a console could reuse its random numbers).
-    private let ivNonceSalt = UInt64.random(in: 0...UInt64.max) << 32
+    private let ivNonceSalt: UInt64 = { var random = SecureRandom(); return random.next() << 32 }()
 
     public init(suite: CipherSuite, sessionIntegrityKey sik: [UInt8], password: [UInt8]) {
         self.init(suite: suite, sessionIntegrityKey: suite.authentication.keyed(sik), password: password)

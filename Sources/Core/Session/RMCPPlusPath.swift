@@ -197,7 +197,7 @@ extension BMC {
         let exchange = RAKPExchange(
             authentication: handshake.suite.authentication, consoleSessionID: handshake.consoleSessionID,
             managedSessionID: handshake.managedSessionID, consoleRandom: message.consoleRandom,
-            managedRandom: sessions.randomBytes(16), managedGUID: configuration.device.systemGUID, role: message.role,
+            managedRandom: SecureRandom.bytes(16), managedGUID: configuration.device.systemGUID, role: message.role,
             userName: message.userName)
         let keyedUserKey = handshake.suite.authentication.keyed(user.key)
         handshake.exchange = exchange

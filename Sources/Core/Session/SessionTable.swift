@@ -20,7 +20,7 @@ public struct SessionTable {
     var rakp1Budget = SourceRateLimiter(burst: 16, perSecond: 2)
     /// Login attempts that expired after RAKP 2 without RAKP 3: bad passwords, once settled.
     var abandonedHandshakes: [PendingHandshake] = []
-    private var random = SystemRandomNumberGenerator()
+    private var random = SecureRandom()
 
     public init(capacity: Int, idleTimeout: TimeAmount) {
         self.capacity = capacity
@@ -41,20 +41,6 @@ public struct SessionTable {
         while true {
             let id = UInt32.random(in: 1...UInt32.max, using: &random)
             if active[id] == nil && challenges[id] == nil && handshakes[id] == nil { return id }
-        }
-    }
-
-    /// Random bytes, eight per call to the system's generator.
-    mutating func randomBytes(_ count: Int) -> [UInt8] {
-        [UInt8](unsafeUninitializedCapacity: count) { bytes, initialized in
-            let raw = UnsafeMutableRawBufferPointer(bytes)
-            for offset in stride(from: 0, to: count, by: 8) {
-                withUnsafeBytes(of: random.next() as UInt64) { word in
-                    UnsafeMutableRawBufferPointer(rebasing: raw[offset..<min(offset + 8, count)])
-                        .copyMemory(from: UnsafeRawBufferPointer(rebasing: word.prefix(count - offset)))
-                }
-            }
-            initialized = count
         }
     }
 
