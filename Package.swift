@@ -94,6 +94,7 @@ let package = Package(
             dependencies: [
                 "IPMICore",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/ipmigod-bench"

@@ -47,10 +47,13 @@ enum Comparison {
         let idle = try servers.map { try $0.server.memory() }
 
         var floors: [(one: Measurement, concurrent: Measurement)] = []
+        var nioFloors: [(one: Measurement, concurrent: Measurement)] = []
         var rounds: [[Round]] = [[], []]
         for round in 1...options.rounds {
             progress("round \(round) of \(options.rounds): loopback echo floor")
             floors.append(try echoFloor(options))
+            progress("round \(round) of \(options.rounds): SwiftNIO echo floor")
+            nioFloors.append(try nioEchoFloor(options))
             for (index, (name, server)) in servers.enumerated() {
                 progress("round \(round) of \(options.rounds): \(name)")
                 rounds[index].append(try measure(server, options))
@@ -65,7 +68,7 @@ enum Comparison {
         let godFullSEL = try fullSELMemory(options)
 
         return ComparisonReport(
-            options: options, machine: .current, floors: floors, ipmigod: rounds[0], ipmiSim: rounds[1],
+            options: options, machine: .current, floors: floors, nioFloors: nioFloors, ipmigod: rounds[0], ipmiSim: rounds[1],
             ipmigodMemory: Memory(idle: idle[0], afterRounds: afterRounds[0], fullSEL: godFullSEL),
             ipmiSimMemory: Memory(idle: idle[1], afterRounds: afterRounds[1], fullSEL: simFullSEL))
     }
@@ -73,6 +76,17 @@ enum Comparison {
     /// What the kernel alone charges a UDP server per ping-pong request, this round.
     private static func echoFloor(_ options: Options) throws -> (one: Measurement, concurrent: Measurement) {
         let floor = try EchoFloor(cpu: options.serverCPU)
+        defer { floor.stop() }
+        func echo(_ connections: Int) throws -> Measurement {
+            try RequestPhase.run(.echo, suite: nil, connections: connections, requests: options.requests,
+                                 serverCPU: floor.cpuTime) { [port = floor.port] in try EchoClient(port: port) }
+        }
+        return (try echo(1), try echo(options.sessions))
+    }
+
+    /// What SwiftNIO with the daemon's socket options charges per request before any IPMI work.
+    private static func nioEchoFloor(_ options: Options) throws -> (one: Measurement, concurrent: Measurement) {
+        let floor = try NIOEchoFloor(cpu: options.serverCPU)
         defer { floor.stop() }
         func echo(_ connections: Int) throws -> Measurement {
             try RequestPhase.run(.echo, suite: nil, connections: connections, requests: options.requests,
@@ -119,6 +133,7 @@ struct ComparisonReport {
     let options: Comparison.Options
     let machine: Report.Machine
     let floors: [(one: Measurement, concurrent: Measurement)]
+    let nioFloors: [(one: Measurement, concurrent: Measurement)]
     let ipmigod: [Comparison.Round]
     let ipmiSim: [Comparison.Round]
     let ipmigodMemory: Comparison.Memory
@@ -178,6 +193,15 @@ struct ComparisonReport {
         let floorConcurrent = median(floors.map { $0.concurrent.serverCPU.microsecondsPerOperation })
         lines.append("| Echo floor, 1 / \(options.sessions) connections (server CPU per request) | "
             + "\(f(floorOne)) / \(f(floorConcurrent)) µs | (same) | | |")
+        // The SwiftNIO echo's own figures, and ipmigod's above it: ipmigod only.
+        let nioAbove = (median(zip(nioFloors, floors).map { $0.one.serverCPU.microsecondsPerOperation - $1.one.serverCPU.microsecondsPerOperation }),
+                        median(zip(nioFloors, floors).map { $0.concurrent.serverCPU.microsecondsPerOperation - $1.concurrent.serverCPU.microsecondsPerOperation }))
+        let godAboveNIO = (median(zip(ipmigod, nioFloors).map { $0.getDeviceID.serverCPU.microsecondsPerOperation - $1.one.serverCPU.microsecondsPerOperation }),
+                           median(zip(ipmigod, nioFloors).map { $0.getDeviceIDConcurrent.serverCPU.microsecondsPerOperation - $1.concurrent.serverCPU.microsecondsPerOperation }))
+        lines.append("| SwiftNIO echo (the daemon's socket options), 1 / \(options.sessions) connections: above the echo floor | "
+            + "\(f(nioAbove.0)) / \(f(nioAbove.1)) µs | | | |")
+        lines.append("| Get Device ID, 1 / \(options.sessions) sessions: daemon CPU above the SwiftNIO echo | "
+            + "\(f(godAboveNIO.0)) / \(f(godAboveNIO.1)) µs | | | |")
         for figure in Self.figures {
             let god = zip(ipmigod, floors).map(figure.value)
             let sim = zip(ipmiSim, floors).map(figure.value)

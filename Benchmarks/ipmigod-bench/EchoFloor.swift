@@ -38,7 +38,7 @@ final class EchoFloor: @unchecked Sendable {
     }
 
     /// "PID/task/TID" of the calling thread: the target of /proc/thread-self.
-    private static func threadSelf() -> String {
+    static func threadSelf() -> String {
         var path = [UInt8](repeating: 0, count: 64)
         let count = path.withUnsafeMutableBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { readlink("/proc/thread-self", $0.baseAddress!, $0.count) }

@@ -92,7 +92,7 @@ public enum AppCommands {
             throw CompletionCode(name.isEmpty ? 0x82 : 0x81) // null user names disabled / invalid user name
         }
         let challenge = PendingChallenge(
-            temporarySessionID: bmc.sessions.newSessionID(), challenge: SecureRandom.bytes(16),
+            temporarySessionID: bmc.sessions.newSessionID(), challenge: bmc.sessions.random.bytes(16),
             authType: authType, userID: user.id, remote: context.remote, created: context.now)
         if let evicted = bmc.sessions.challenges.insert(challenge, id: challenge.temporarySessionID) {
             bmc.drop("half-open session evicted", "IPMI 1.5 challenge of \(evicted.remote)", from: context.remote, now: context.now)
@@ -117,8 +117,7 @@ public enum AppCommands {
         guard bmc.channelAccess.volatile.isEnabled, bmc.legacyAuthTypeEnabled(challenge.authType, at: requested) else {
             throw CompletionCode(0x86)
         }
-        var random = SecureRandom()
-        let inbound = UInt32.random(in: 1...0x7FFF_FFFF, using: &random)
+        let inbound = UInt32.random(in: 1...0x7FFF_FFFF, using: &bmc.sessions.random)
         // A session starts at User level (or Callback if that is all it may have): IPMI 2.0 section 22.18.
         let session: Session
         do throws(SessionTable.Refusal) {

@@ -13,16 +13,19 @@ public struct PacketProtection {
     private let cipher: AESCBC?
     /// Random per session, so IVs differ between sessions that share a key (they never
     /// should, but a console could reuse its random numbers).
-    private let ivNonceSalt: UInt64 = { var random = SecureRandom(); return random.next() << 32 }()
+    private let ivNonceSalt: UInt64
 
     public init(suite: CipherSuite, sessionIntegrityKey sik: [UInt8], password: [UInt8]) {
-        self.init(suite: suite, sessionIntegrityKey: suite.authentication.keyed(sik), password: password)
+        var random = SecureRandom()
+        self.init(suite: suite, sessionIntegrityKey: suite.authentication.keyed(sik), password: password,
+                  ivSalt: random.next())
     }
 
     /// The keys derived from the session integrity key, keyed once by the caller (who computes
-    /// the RAKP 4 code with it too).
-    init(suite: CipherSuite, sessionIntegrityKey sik: KeyedAuthentication, password: [UInt8]) {
+    /// the RAKP 4 code with it too); `ivSalt` is random, from the caller's generator.
+    init(suite: CipherSuite, sessionIntegrityKey sik: KeyedAuthentication, password: [UInt8], ivSalt: UInt64) {
         self.suite = suite
+        ivNonceSalt = ivSalt << 32
         // Const1 and Const2 are 20 bytes whatever the hash (IPMI 2.0 section 13.32); ipmitool and freeipmi agree.
         let k1 = sik.code(over: Self.const1)
         let k2 = sik.code(over: Self.const2)
@@ -83,13 +86,13 @@ public struct PacketProtection {
     public func decrypt(_ payload: ByteBuffer, reusing storage: inout ByteBuffer) -> ByteBuffer? {
         guard let cipher else { return payload }
         let count = payload.readableBytes
-        guard count >= 32, count % AESCBC.blockSize == 0,
-              let iv = payload.viewBytes(at: payload.readerIndex, length: AESCBC.blockSize),
-              let cipherText = payload.viewBytes(at: payload.readerIndex + AESCBC.blockSize, length: count - AESCBC.blockSize)
-        else { return nil }
+        guard count >= 32, count % AESCBC.blockSize == 0 else { return nil }
         storage.clear()
-        storage.writeBytes(cipherText)
-        iv.withUnsafeBytes { iv in storage.withUnsafeMutableReadableBytes { cipher.decrypt($0, iv: iv) } }
+        payload.withUnsafeReadableBytes { payload in
+            let iv = UnsafeRawBufferPointer(rebasing: payload[..<AESCBC.blockSize])
+            storage.writeBytes(UnsafeRawBufferPointer(rebasing: payload[AESCBC.blockSize...]))
+            storage.withUnsafeMutableReadableBytes { cipher.decrypt($0, iv: iv) }
+        }
         // The pad bytes are 1, 2, 3 ... N; a console that sends anything else is broken or hostile.
         let padLength = Int(storage.getInteger(at: storage.writerIndex - 1, as: UInt8.self)!)
         let messageLength = storage.readableBytes - 1 - padLength

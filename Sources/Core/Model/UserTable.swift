@@ -94,6 +94,11 @@ public struct UserTable: Codable, Sendable, Equatable {
         }
     }
 
+    /// Whether user `id` exists and may log in now; read in place, for every session packet.
+    public func canLogIn(_ id: UInt8) -> Bool {
+        id >= 1 && id <= UInt8(slots.count) && slots[Int(id) - 1].canLogIn
+    }
+
     public subscript(id: UInt8) -> UserRecord? {
         get { id >= 1 && id <= UInt8(slots.count) ? slots[Int(id) - 1] : nil }
         set {

@@ -71,7 +71,7 @@ extension BMC {
             return false
         }
         // Disabled or denied access since the session opened: the session ends here.
-        guard users[session.userID]?.canLogIn == true else {
+        guard users.canLogIn(session.userID) else {
             sessions.close(id: session.id)
             drop("session of a user no longer allowed", "session \(session.handle), user \(session.userID)", from: remote, now: now)
             return false
@@ -197,7 +197,7 @@ extension BMC {
         let exchange = RAKPExchange(
             authentication: handshake.suite.authentication, consoleSessionID: handshake.consoleSessionID,
             managedSessionID: handshake.managedSessionID, consoleRandom: message.consoleRandom,
-            managedRandom: SecureRandom.bytes(16), managedGUID: configuration.device.systemGUID, role: message.role,
+            managedRandom: sessions.random.bytes(16), managedGUID: configuration.device.systemGUID, role: message.role,
             userName: message.userName)
         let keyedUserKey = handshake.suite.authentication.keyed(user.key)
         handshake.exchange = exchange
@@ -252,7 +252,8 @@ extension BMC {
         noteLogin(user)
         let bmcKey = settings.securityKeys.kg.map { handshake.suite.authentication.keyed($0) } ?? keyedUserKey
         let sik = handshake.suite.authentication.keyed(exchange.sessionIntegrityKey(bmcKey: bmcKey))
-        let protection = PacketProtection(suite: handshake.suite, sessionIntegrityKey: sik, password: userKey)
+        let protection = PacketProtection(suite: handshake.suite, sessionIntegrityKey: sik, password: userKey,
+                                          ivSalt: sessions.random.next())
         let session: Session
         do throws(SessionTable.Refusal) {
             session = try sessions.activate(

@@ -20,7 +20,8 @@ public struct SessionTable {
     var rakp1Budget = SourceRateLimiter(burst: 16, perSecond: 2)
     /// Login attempts that expired after RAKP 2 without RAKP 3: bad passwords, once settled.
     var abandonedHandshakes: [PendingHandshake] = []
-    private var random = SecureRandom()
+    /// The BMC's random numbers: session IDs, RAKP random numbers, challenges, IV salts.
+    var random = SecureRandom()
 
     public init(capacity: Int, idleTimeout: TimeAmount) {
         self.capacity = capacity

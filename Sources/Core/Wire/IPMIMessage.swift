@@ -1,12 +1,14 @@
 import NIOCore
 
-/// The two's-complement checksum IPMI uses over message bytes.
-@inlinable
-func ipmiChecksum(_ bytes: ByteBufferView) -> UInt8 {
-    // Over raw bytes: a ByteBufferView's subscript is a generic call per byte in debug builds.
-    bytes.withUnsafeBytes { raw in
+/// The IPMI checksum (two's complement of the byte sum) of `length` bytes of `buffer` from
+/// `index`, which must be readable. Over the raw bytes, without a `ByteBufferView`: its
+/// optional costs the runtime's generic value witnesses, and its subscript is a generic call
+/// per byte in debug builds.
+func ipmiChecksum(_ buffer: ByteBuffer, at index: Int, length: Int) -> UInt8 {
+    buffer.withUnsafeReadableBytes { raw in
+        let start = index - buffer.readerIndex
         var sum: UInt8 = 0
-        for byte in raw { sum &+= byte }
+        for byte in UnsafeRawBufferPointer(rebasing: raw[start..<start + length]) { sum &+= byte }
         return 0 &- sum
     }
 }
@@ -43,9 +45,7 @@ public struct IPMIRequest: Sendable {
         let count = message.readableBytes
         guard count >= 7 else { throw .truncated }
         let base = message.readerIndex
-        guard let view1 = message.viewBytes(at: base, length: 3),
-              let view2 = message.viewBytes(at: base + 3, length: count - 3),
-              ipmiChecksum(view1) == 0, ipmiChecksum(view2) == 0
+        guard ipmiChecksum(message, at: base, length: 3) == 0, ipmiChecksum(message, at: base + 3, length: count - 3) == 0
         else { throw .badChecksum }
         let netFnLUN = message.getInteger(at: base + 1, as: UInt8.self)!
         let seqLUN = message.getInteger(at: base + 4, as: UInt8.self)!
@@ -66,14 +66,14 @@ public struct IPMIRequest: Sendable {
         let start = buffer.writerIndex
         buffer.writeInteger(responderAddress)
         buffer.writeInteger(netFn.rawValue << 2 | responderLUN)
-        buffer.writeInteger(ipmiChecksum(buffer.viewBytes(at: start, length: 2)!))
+        buffer.writeInteger(ipmiChecksum(buffer, at: start, length: 2))
         let second = buffer.writerIndex
         buffer.writeInteger(requesterAddress)
         buffer.writeInteger(requesterSequence << 2 | requesterLUN)
         buffer.writeInteger(command)
         var data = data
         buffer.writeBuffer(&data)
-        buffer.writeInteger(ipmiChecksum(buffer.viewBytes(at: second, length: buffer.writerIndex - second)!))
+        buffer.writeInteger(ipmiChecksum(buffer, at: second, length: buffer.writerIndex - second))
     }
 }
 
@@ -101,7 +101,7 @@ public enum IPMIResponseWriter {
             // A failed request carries nothing after the completion code.
             buffer.moveWriterIndex(to: codeIndex + 1)
         }
-        buffer.writeInteger(ipmiChecksum(buffer.viewBytes(at: second, length: buffer.writerIndex - second)!))
+        buffer.writeInteger(ipmiChecksum(buffer, at: second, length: buffer.writerIndex - second))
     }
 }
 
@@ -117,8 +117,7 @@ public struct IPMIResponse: Sendable {
         let count = message.readableBytes
         guard count >= 8 else { throw .truncated }
         let base = message.readerIndex
-        guard ipmiChecksum(message.viewBytes(at: base, length: 3)!) == 0,
-              ipmiChecksum(message.viewBytes(at: base + 3, length: count - 3)!) == 0
+        guard ipmiChecksum(message, at: base, length: 3) == 0, ipmiChecksum(message, at: base + 3, length: count - 3) == 0
         else { throw .badChecksum }
         return IPMIResponse(
             netFn: message.getInteger(at: base + 1, as: UInt8.self)! >> 2,
