@@ -5,6 +5,10 @@ import IPMICore
 /// side by side, pinned alike, and each round measures the echo floor, then ipmigod, then
 /// ipmi_sim (A B A B ...), so slow drift on a shared machine hits both. Cipher suite 3, the
 /// one both implement. Memory is read at idle, after the rounds, and with a full SEL.
+///
+/// Each round also measures where ipmigod's figure goes: a SwiftNIO echo configured as the
+/// daemon's sockets (NIOEchoFloor), and ipmigod's BMC answering on a blocking socket in this
+/// process (BlockingSocketBMC).
 enum Comparison {
     struct Options {
         var ipmigod: String
@@ -48,12 +52,15 @@ enum Comparison {
 
         var floors: [(one: Measurement, concurrent: Measurement)] = []
         var nioFloors: [(one: Measurement, concurrent: Measurement)] = []
+        var blocking: [Round] = []
         var rounds: [[Round]] = [[], []]
         for round in 1...options.rounds {
             progress("round \(round) of \(options.rounds): loopback echo floor")
             floors.append(try echoFloor(options))
             progress("round \(round) of \(options.rounds): SwiftNIO echo floor")
             nioFloors.append(try nioEchoFloor(options))
+            progress("round \(round) of \(options.rounds): ipmigod's BMC on a blocking socket")
+            blocking.append(try blockingSocketBMC(options))
             for (index, (name, server)) in servers.enumerated() {
                 progress("round \(round) of \(options.rounds): \(name)")
                 rounds[index].append(try measure(server, options))
@@ -68,7 +75,7 @@ enum Comparison {
         let godFullSEL = try fullSELMemory(options)
 
         return ComparisonReport(
-            options: options, machine: .current, floors: floors, nioFloors: nioFloors, ipmigod: rounds[0], ipmiSim: rounds[1],
+            options: options, machine: .current, floors: floors, nioFloors: nioFloors, blocking: blocking, ipmigod: rounds[0], ipmiSim: rounds[1],
             ipmigodMemory: Memory(idle: idle[0], afterRounds: afterRounds[0], fullSEL: godFullSEL),
             ipmiSimMemory: Memory(idle: idle[1], afterRounds: afterRounds[1], fullSEL: simFullSEL))
     }
@@ -93,6 +100,21 @@ enum Comparison {
                                  serverCPU: floor.cpuTime) { [port = floor.port] in try EchoClient(port: port) }
         }
         return (try echo(1), try echo(options.sessions))
+    }
+
+    /// ipmigod's BMC in this process on a blocking socket: its request path without SwiftNIO.
+    private static func blockingSocketBMC(_ options: Options) throws -> Round {
+        let server = try BlockingSocketBMC(cpu: options.serverCPU)
+        defer { server.stop() }
+        func getDeviceID(_ sessions: Int) throws -> Measurement {
+            try RequestPhase.run(.getDeviceID, suite: suite.id, connections: sessions, requests: options.requests,
+                                 serverCPU: server.cpuTime) { [port = server.port] in
+                try ConsoleSession(suite: suite, socket: UDPSocket(port: port))
+            }
+        }
+        return Round(getDeviceID: try getDeviceID(1), getDeviceIDConcurrent: try getDeviceID(options.sessions),
+                     setup: try SetupPhase.run(port: server.port, serverCPU: server.cpuTime, suite: suite,
+                                               setups: options.setups))
     }
 
     private static func measure(_ server: any Server, _ options: Options) throws -> Round {
@@ -134,6 +156,8 @@ struct ComparisonReport {
     let machine: Report.Machine
     let floors: [(one: Measurement, concurrent: Measurement)]
     let nioFloors: [(one: Measurement, concurrent: Measurement)]
+    /// ipmigod's BMC on a blocking socket, in the benchmark's process (BlockingSocketBMC).
+    let blocking: [Comparison.Round]
     let ipmigod: [Comparison.Round]
     let ipmiSim: [Comparison.Round]
     let ipmigodMemory: Comparison.Memory
@@ -181,7 +205,7 @@ struct ComparisonReport {
         let sessions = "\(options.sessions) sessions"
         var lines = [
             "ipmigod-bench --compare: \(options.ipmigod) against \(options.ipmiSim), cipher suite 3, "
-                + "\(options.rounds) rounds (echo floor, ipmigod, ipmi_sim in each)",
+                + "\(options.rounds) rounds (echo floors, ipmigod's BMC on a blocking socket, ipmigod, ipmi_sim in each)",
             "machine: \(machine.cpus) CPUs, \(machine.model); "
                 + (options.serverCPU.map { "daemons and clients pinned to CPU \($0)" } ?? "unpinned"),
             "\(options.requests) Get Device ID per session, \(options.setups) session setups per round",
@@ -193,21 +217,32 @@ struct ComparisonReport {
         let floorConcurrent = median(floors.map { $0.concurrent.serverCPU.microsecondsPerOperation })
         lines.append("| Echo floor, 1 / \(options.sessions) connections (server CPU per request) | "
             + "\(f(floorOne)) / \(f(floorConcurrent)) µs | (same) | | |")
-        // The SwiftNIO echo's own figures, and ipmigod's above it: ipmigod only.
-        let nioAbove = (median(zip(nioFloors, floors).map { $0.one.serverCPU.microsecondsPerOperation - $1.one.serverCPU.microsecondsPerOperation }),
-                        median(zip(nioFloors, floors).map { $0.concurrent.serverCPU.microsecondsPerOperation - $1.concurrent.serverCPU.microsecondsPerOperation }))
-        let godAboveNIO = (median(zip(ipmigod, nioFloors).map { $0.getDeviceID.serverCPU.microsecondsPerOperation - $1.one.serverCPU.microsecondsPerOperation }),
-                           median(zip(ipmigod, nioFloors).map { $0.getDeviceIDConcurrent.serverCPU.microsecondsPerOperation - $1.concurrent.serverCPU.microsecondsPerOperation }))
-        lines.append("| SwiftNIO echo (the daemon's socket options), 1 / \(options.sessions) connections: above the echo floor | "
-            + "\(f(nioAbove.0)) / \(f(nioAbove.1)) µs | | | |")
-        lines.append("| Get Device ID, 1 / \(options.sessions) sessions: daemon CPU above the SwiftNIO echo | "
-            + "\(f(godAboveNIO.0)) / \(f(godAboveNIO.1)) µs | | | |")
         for figure in Self.figures {
             let god = zip(ipmigod, floors).map(figure.value)
             let sim = zip(ipmiSim, floors).map(figure.value)
             let ratios = zip(god, sim).map { $0 / $1 }
             lines.append("| \(figure.name.replacingOccurrences(of: "N sessions", with: sessions)) | "
                 + "\(f(median(god))) \(figure.unit) | \(f(median(sim))) \(figure.unit) | "
+                + "\(f(median(ratios), 2)) | \(f(ratios.min()!, 2))–\(f(ratios.max()!, 2)) |")
+        }
+        // Where the rest goes: SwiftNIO's share (its echo, configured as the daemon's sockets),
+        // and ipmigod's BMC without it, against ipmi_sim's figures of the same rounds.
+        func cpu(_ measurement: Measurement) -> Double { measurement.serverCPU.microsecondsPerOperation }
+        let nioAbove = (median(zip(nioFloors, floors).map { cpu($0.one) - cpu($1.one) }),
+                        median(zip(nioFloors, floors).map { cpu($0.concurrent) - cpu($1.concurrent) }))
+        let godAboveNIO = (median(zip(ipmigod, nioFloors).map { cpu($0.getDeviceID) - cpu($1.one) }),
+                           median(zip(ipmigod, nioFloors).map { cpu($0.getDeviceIDConcurrent) - cpu($1.concurrent) }))
+        lines.append("| SwiftNIO echo (the daemon's socket options), 1 / \(options.sessions) connections: "
+            + "CPU above the echo floor | \(f(nioAbove.0)) / \(f(nioAbove.1)) µs | | | |")
+        lines.append("| Get Device ID, 1 / \(options.sessions) sessions: daemon CPU above the SwiftNIO echo | "
+            + "\(f(godAboveNIO.0)) / \(f(godAboveNIO.1)) µs | | | |")
+        for figure in Self.figures where figure.name.contains("above") {
+            let god = zip(blocking, floors).map(figure.value)
+            let sim = zip(ipmiSim, floors).map(figure.value)
+            let ratios = zip(god, sim).map { $0 / $1 }
+            let name = figure.name.replacingOccurrences(of: "N sessions", with: sessions)
+                .replacingOccurrences(of: "daemon CPU", with: "ipmigod's BMC on a blocking socket (no SwiftNIO), CPU")
+            lines.append("| \(name) | \(f(median(god))) \(figure.unit) | \(f(median(sim))) \(figure.unit) | "
                 + "\(f(median(ratios), 2)) | \(f(ratios.min()!, 2))–\(f(ratios.max()!, 2)) |")
         }
         let memoryRows: [(String, (Comparison.Memory) -> Int)] = [

@@ -4,7 +4,13 @@ import IPMICore
 /// Close Session, as a console that polls with a fresh session each time does.
 enum SetupPhase {
     static func run(server: any Server, suite: CipherSuite, setups: Int) throws -> Measurement {
-        let socket = try UDPSocket(port: server.port)
+        try run(port: server.port, serverCPU: server.cpuTime, suite: suite, setups: setups)
+    }
+
+    /// `serverCPU` reads the server's CPU time.
+    static func run(port: UInt16, serverCPU: () throws -> ProcessStats.CPUTime, suite: CipherSuite,
+                    setups: Int) throws -> Measurement {
+        let socket = try UDPSocket(port: port)
         func setUpAndClose() throws {
             var session = try ConsoleSession(suite: suite, socket: socket)
             try session.close()
@@ -13,7 +19,7 @@ enum SetupPhase {
 
         var latencies: [UInt64] = []
         latencies.reserveCapacity(setups)
-        let before = try server.cpuTime()
+        let before = try serverCPU()
         let start = monotonicNanoseconds()
         for _ in 0..<setups {
             let begin = monotonicNanoseconds()
@@ -22,6 +28,6 @@ enum SetupPhase {
         }
         let wall = monotonicNanoseconds() - start
         return try Measurement(operation: .sessionSetup, suite: suite.id, sessions: 1, latencies: latencies,
-                               wallNanoseconds: wall, cpuBefore: before, cpuAfter: server.cpuTime())
+                               wallNanoseconds: wall, cpuBefore: before, cpuAfter: serverCPU())
     }
 }

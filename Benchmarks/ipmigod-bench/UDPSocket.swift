@@ -19,7 +19,7 @@ final class UDPSocket {
         }
     }
 
-    private let fd: Int32
+    let fd: Int32
     /// Reused for every datagram, so that receiving allocates nothing.
     private var receiveBuffer = ByteBuffer()
 
