@@ -84,20 +84,22 @@ enum Comparison {
     private static func echoFloor(_ options: Options) throws -> (one: Measurement, concurrent: Measurement) {
         let floor = try EchoFloor(cpu: options.serverCPU)
         defer { floor.stop() }
-        func echo(_ connections: Int) throws -> Measurement {
-            try RequestPhase.run(.echo, suite: nil, connections: connections, requests: options.requests,
-                                 serverCPU: floor.cpuTime) { [port = floor.port] in try EchoClient(port: port) }
-        }
-        return (try echo(1), try echo(options.sessions))
+        return try echoes(port: floor.port, serverCPU: floor.cpuTime, options)
     }
 
     /// What SwiftNIO with the daemon's socket options charges per request before any IPMI work.
     private static func nioEchoFloor(_ options: Options) throws -> (one: Measurement, concurrent: Measurement) {
         let floor = try NIOEchoFloor(cpu: options.serverCPU)
         defer { floor.stop() }
+        return try echoes(port: floor.port, serverCPU: floor.cpuTime, options)
+    }
+
+    /// Echo requests on one connection, then on as many as there are sessions.
+    private static func echoes(port: UInt16, serverCPU: () throws -> ProcessStats.CPUTime,
+                               _ options: Options) throws -> (one: Measurement, concurrent: Measurement) {
         func echo(_ connections: Int) throws -> Measurement {
             try RequestPhase.run(.echo, suite: nil, connections: connections, requests: options.requests,
-                                 serverCPU: floor.cpuTime) { [port = floor.port] in try EchoClient(port: port) }
+                                 serverCPU: serverCPU) { try EchoClient(port: port) }
         }
         return (try echo(1), try echo(options.sessions))
     }
