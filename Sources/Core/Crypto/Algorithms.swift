@@ -65,6 +65,17 @@ public enum IntegrityAlgorithm: UInt8, Sendable, CaseIterable {
         case .hmacMD5_128, .md5_128, .hmacSHA256_128: 16
         }
     }
+
+    /// The hash of this algorithm's HMAC keyed with K1; nil for none and MD5-128 (a plain
+    /// MD5 over the password and the packet).
+    var hash: HMACKey.Hash? {
+        switch self {
+        case .none, .md5_128: nil
+        case .hmacSHA1_96: .sha1
+        case .hmacMD5_128: .md5
+        case .hmacSHA256_128: .sha256
+        }
+    }
 }
 
 /// Payload encryption algorithms (IPMI 2.0 table 13-19).

@@ -29,12 +29,7 @@ public struct PacketProtection {
         // Const1 and Const2 are 20 bytes whatever the hash (IPMI 2.0 section 13.32); ipmitool and freeipmi agree.
         let k1 = sik.code(over: Self.const1)
         let k2 = sik.code(over: Self.const2)
-        mac = switch suite.integrity {
-        case .none, .md5_128: nil
-        case .hmacSHA1_96: HMACKey(.sha1, key: k1)
-        case .hmacMD5_128: HMACKey(.md5, key: k1)
-        case .hmacSHA256_128: HMACKey(.sha256, key: k1)
-        }
+        mac = suite.integrity.hash.map { HMACKey($0, key: k1) }
         md5Password = password
         cipher = suite.confidentiality == .aesCBC128 && k2.count >= 16 ? AESCBC(key: k2.prefix(16)) : nil
     }
