@@ -96,15 +96,20 @@ public struct UserTable: Codable, Sendable, Equatable {
 
     /// Whether user `id` exists and may log in now; read in place, for every session packet.
     public func canLogIn(_ id: UInt8) -> Bool {
-        id >= 1 && id <= UInt8(slots.count) && slots[Int(id) - 1].canLogIn
+        slot(of: id).map { slots[$0].canLogIn } ?? false
     }
 
     public subscript(id: UInt8) -> UserRecord? {
-        get { id >= 1 && id <= UInt8(slots.count) ? slots[Int(id) - 1] : nil }
+        get { slot(of: id).map { slots[$0] } }
         set {
-            guard let newValue, id >= 1, id <= UInt8(slots.count) else { return }
-            slots[Int(id) - 1] = newValue
+            guard let newValue, let slot = slot(of: id) else { return }
+            slots[slot] = newValue
         }
+    }
+
+    /// Where user `id` (1-based) is kept; nil outside the table.
+    private func slot(of id: UInt8) -> Int? {
+        id >= 1 && Int(id) <= slots.count ? Int(id) - 1 : nil
     }
 
     public var enabledCount: Int { slots.count { $0.enabled } }
