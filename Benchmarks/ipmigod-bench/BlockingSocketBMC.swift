@@ -72,30 +72,18 @@ final class BlockingSocketBMC: @unchecked Sendable {
     }
 
     private static func serve(_ bmc: BMC, on socket: UDPSocket) {
+        // Both buffers are reused: no allocation per request, as in the daemon.
         var request = ByteBuffer()
+        request.reserveCapacity(2048)
         var answer = ByteBuffer()
         answer.reserveCapacity(2048)
-        var peer = sockaddr_in()
-        while true {
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        socket.serveUntilEmptyDatagram { bytes, peer, reply in
             request.clear()
-            let count = request.writeWithUnsafeMutableBytes(minimumWritableBytes: 2048) { bytes in
-                withUnsafeMutablePointer(to: &peer) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                        max(0, recvfrom(socket.fd, bytes.baseAddress, bytes.count, 0, $0, &length))
-                    }
-                }
-            }
-            guard count > 0 else { return }
+            request.writeBytes(bytes)
             answer.clear()
             let remote = RemoteConsole(ipv4NetworkOrder: peer.sin_addr.s_addr, port: UInt16(bigEndian: peer.sin_port))
-            guard bmc.handleDatagram(request, from: remote, now: .now(), into: &answer) == .sendNow else { continue }
-            _ = answer.withUnsafeReadableBytes { bytes in
-                withUnsafePointer(to: &peer) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                        sendto(socket.fd, bytes.baseAddress, bytes.count, 0, $0, length)
-                    }
-                }
+            if bmc.handleDatagram(request, from: remote, now: .now(), into: &answer) == .sendNow {
+                answer.withUnsafeReadableBytes(reply)
             }
         }
     }

@@ -19,7 +19,7 @@ final class UDPSocket {
         }
     }
 
-    let fd: Int32
+    private let fd: Int32
     /// Reused for every datagram, so that receiving allocates nothing.
     private var receiveBuffer = ByteBuffer()
 
@@ -69,16 +69,28 @@ final class UDPSocket {
 
     /// Sends every datagram back where it came from, until an empty one arrives.
     func echoUntilEmptyDatagram() {
-        var bytes = [UInt8](repeating: 0, count: 2048)
-        var peer = sockaddr_storage()
+        serveUntilEmptyDatagram { request, _, reply in reply(request) }
+    }
+
+    /// Receives datagrams until an empty one arrives, and hands each to `answer` with its
+    /// sender and a `reply` that sends bytes back there (not called: no answer).
+    func serveUntilEmptyDatagram(
+        _ answer: (_ request: UnsafeRawBufferPointer, _ peer: sockaddr_in,
+                   _ reply: (UnsafeRawBufferPointer) -> Void) -> Void
+    ) {
+        let bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: 2048, alignment: 8)
+        defer { bytes.deallocate() }
+        var peer = sockaddr_in()
         while true {
-            var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
             let count = withUnsafeMutablePointer(to: &peer) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(fd, &bytes, bytes.count, 0, $0, &length) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(fd, bytes.baseAddress, bytes.count, 0, $0, &length) }
             }
             guard count > 0 else { return }
-            _ = withUnsafePointer(to: &peer) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(fd, bytes, count, 0, $0, length) }
+            answer(UnsafeRawBufferPointer(rebasing: bytes[..<count]), peer) { reply in
+                _ = withUnsafePointer(to: &peer) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(fd, reply.baseAddress, reply.count, 0, $0, length) }
+                }
             }
         }
     }
