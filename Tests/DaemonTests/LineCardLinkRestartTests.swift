@@ -50,14 +50,7 @@ final class LineCardLinkRestartTests: XCTestCase {
 
     /// The MM's socket: the daemon's datagram handler in front of its BMC.
     private func serve(_ bmc: NIOLoopBound<BMC>, port: Int) throws -> any Channel {
-        try DatagramBootstrap(group: loop)
-            .channelOption(.socketOption(.so_reuseaddr), value: 1)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(DatagramHandler(bmc: bmc.value, logger: bmc.value.logger))
-                }
-            }
-            .bind(host: "127.0.0.1", port: port).wait()
+        try BMCSocket.open(host: "127.0.0.1", port: port, bmc: bmc).wait()
     }
 
     private func on<T: Sendable>(_ bmc: NIOLoopBound<BMC>, _ body: @escaping @Sendable (BMC) -> T) -> T {

@@ -179,26 +179,7 @@ final class BMCHost: Sendable {
         var channels: [any Channel] = []
         let bmc = member.bmc
         for address in member.plan.listen {
-            var bootstrap = DatagramBootstrap(group: member.loop)
-                .channelOption(.socketOption(.so_reuseaddr), value: 1)
-                .channelOption(.datagramVectorReadMessageCount, value: 8)
-                // One recvmmsg per wake-up (up to 8 datagrams): reading on until EAGAIN
-                // costs a second system call for every request of a ping-pong client.
-                .channelOption(.maxMessagesPerRead, value: 1)
-                // recvmmsg splits one buffer evenly between the 8 datagrams: each gets a
-                // whole slot of DatagramLimits.receiveSlotSize (the default is 2048 / 8).
-                .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(
-                    capacity: 8 * DatagramLimits.receiveSlotSize))
-            if address.host.contains(":") {
-                // So that [::]:623 and 0.0.0.0:623 can both be bound.
-                bootstrap = bootstrap.channelOption(
-                    ChannelOptions.Types.SocketOption(level: .ipv6, name: .ipv6_v6only), value: 1)
-            }
-            let channel = try await bootstrap.channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(DatagramHandler(bmc: bmc.value, logger: bmc.value.logger))
-                }
-            }.bind(host: address.host, port: address.port).get()
+            let channel = try await BMCSocket.open(host: address.host, port: address.port, bmc: bmc).get()
             channels.append(channel)
             if !quiet { logger.notice("listening on \(channel.localAddress.map(\.hostAndPort) ?? address.description)") }
         }
