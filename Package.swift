@@ -49,6 +49,13 @@ let package = Package(
             path: "Sources/CNetSNMP",
             linkerSettings: [.linkedLibrary("dl")]
         ),
+        // inet_ntop for IPv4 without sprintf, linked in place of glibc's: SwiftNIO formats the
+        // source address of every datagram it reads (inet_format.c, docs/benchmarks.md).
+        .target(
+            name: "CInetFormat",
+            path: "Sources/CInetFormat",
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--wrap=inet_ntop"], .when(platforms: [.linux]))]
+        ),
         // libyaml (Debian's libyaml-dev), the C parser under the config reader: no Foundation.
         .systemLibrary(
             name: "CYAML",
@@ -77,6 +84,7 @@ let package = Package(
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 "CYAML",
+                "CInetFormat",
             ],
             path: "Sources/Daemon",
             // The simulate-mode config; conf/ipmigod-simulate.yaml links to it.
@@ -135,7 +143,7 @@ let package = Package(
         // The daemon's own types (metrics rendering, HTTP routes) without starting it.
         .testTarget(
             name: "DaemonTests",
-            dependencies: ["ipmigod", "IPMICore", "IPMIAlerting", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["ipmigod", "IPMICore", "IPMIAlerting", "CInetFormat", .product(name: "Logging", package: "swift-log")],
             path: "Tests/DaemonTests"
         ),
         .testTarget(

@@ -146,9 +146,15 @@ public struct CommandDispatcher: Sendable {
     private static func slot(_ key: CommandKey) -> Int { Int(key.netFn.rawValue >> 1) << 8 | Int(key.command) }
 
     public func spec(for key: CommandKey) -> CommandSpec? {
+        specIndex(for: key).map { specs[$0] }
+    }
+
+    /// Where `key`'s spec is in `specs`: dispatch reads the row in place, without copying its
+    /// name and handler out (a retain and release each, per request).
+    private func specIndex(for key: CommandKey) -> Int? {
         guard key.netFn.rawValue < 0x40 else { return nil } // netfn is six bits on the wire
         let index = Int(slots[Self.slot(key)])
-        return index == 0 ? nil : specs[index - 1]
+        return index == 0 ? nil : index - 1
     }
 
     /// Every command the dispatcher answers, for tests that walk them all.
@@ -165,8 +171,8 @@ public struct CommandDispatcher: Sendable {
         IPMIResponseWriter.write(respondingTo: request, to: &output) { body in
             // LUNs 1 to 3 hold sensors only; everything else lives on LUN 0.
             guard request.responderLUN == 0 || request.netFn == .sensorEvent else { return .invalidCommandForLUN }
-            guard let spec = spec(for: request.key) else { return .invalidCommand }
-            guard context.privilege >= spec.privilege else {
+            guard let index = specIndex(for: request.key) else { return .invalidCommand }
+            guard context.privilege >= specs[index].privilege else {
                 return .insufficientPrivilege
             }
             var context = context
@@ -175,7 +181,7 @@ public struct CommandDispatcher: Sendable {
             context.requesterLUN = request.requesterLUN
             var reader = RequestReader(request.data)
             do throws(CompletionCode) {
-                try spec.handler(bmc, &reader, context, &body)
+                try specs[index].handler(bmc, &reader, context, &body)
                 return .ok
             } catch {
                 return error

@@ -3,8 +3,9 @@ import NIOCore
 
 /// The keys of an active RMCP+ session and the per-packet integrity and confidentiality
 /// they provide (IPMI 2.0 sections 13.28 and 13.29). Symmetric: the console side of
-/// tests and the benchmark uses it too.
-public struct PacketProtection {
+/// tests and the benchmark uses it too. A class, though immutable: the session and every
+/// response it wraps hold it, and a copy is one reference rather than four.
+public final class PacketProtection {
     public let suite: CipherSuite
     /// The integrity HMAC, keyed with K1 once per session; nil for none and MD5-128.
     private let mac: HMACKey?
@@ -15,7 +16,7 @@ public struct PacketProtection {
     /// should, but a console could reuse its random numbers).
     private let ivNonceSalt: UInt64
 
-    public init(suite: CipherSuite, sessionIntegrityKey sik: [UInt8], password: [UInt8]) {
+    public convenience init(suite: CipherSuite, sessionIntegrityKey sik: [UInt8], password: [UInt8]) {
         var random = SecureRandom()
         self.init(suite: suite, sessionIntegrityKey: suite.authentication.keyed(sik), password: password,
                   ivSalt: random.next())
@@ -63,11 +64,13 @@ public struct PacketProtection {
 
     /// Checks the integrity code of an inbound packet.
     public func verify(_ packet: RMCPPlusPacket) -> Bool {
-        guard let (signed, code) = packet.signedRegion(authCodeLength: suite.integrity.authCodeLength) else {
+        guard let signedLength = packet.signedLength(authCodeLength: suite.integrity.authCodeLength) else {
             return false
         }
-        let expected = signed.withUnsafeReadableBytes { authCode(over: $0) }
-        return code.withUnsafeReadableBytes { expected.matches($0) }
+        return packet.sessionBytes.withUnsafeReadableBytes { bytes in
+            authCode(over: UnsafeRawBufferPointer(rebasing: bytes[..<signedLength]))
+                .matches(UnsafeRawBufferPointer(rebasing: bytes[signedLength...]))
+        }
     }
 
     /// Decrypts an AES-CBC-128 payload: IV(16) | ciphertext of (message | 1 2 .. N | N).
@@ -89,13 +92,14 @@ public struct PacketProtection {
             storage.withUnsafeMutableReadableBytes { cipher.decrypt($0, iv: iv) }
         }
         // The pad bytes are 1, 2, 3 ... N; a console that sends anything else is broken or hostile.
-        let padLength = Int(storage.getInteger(at: storage.writerIndex - 1, as: UInt8.self)!)
-        let messageLength = storage.readableBytes - 1 - padLength
-        guard messageLength >= 0 else { return nil }
-        for index in 0..<padLength
-        where storage.getInteger(at: storage.readerIndex + messageLength + index, as: UInt8.self)! != UInt8(index + 1) {
-            return nil
+        let messageLength = storage.withUnsafeReadableBytes { plain -> Int? in
+            let padLength = Int(plain[plain.count - 1])
+            let messageLength = plain.count - 1 - padLength
+            guard messageLength >= 0 else { return nil }
+            for index in 0..<padLength where plain[messageLength + index] != UInt8(index + 1) { return nil }
+            return messageLength
         }
+        guard let messageLength else { return nil }
         storage.moveWriterIndex(to: storage.readerIndex + messageLength)
         return storage
     }
@@ -154,6 +158,6 @@ public struct AuthCode: Sendable {
     }
 
     public func matches(_ other: UnsafeRawBufferPointer) -> Bool {
-        withUnsafeBytes(of: bytes) { constantTimeEquals($0.prefix(length), other) }
+        withUnsafeBytes(of: bytes) { constantTimeEquals(UnsafeRawBufferPointer(rebasing: $0.prefix(length)), other) }
     }
 }

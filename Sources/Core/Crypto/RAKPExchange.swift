@@ -122,3 +122,13 @@ public func constantTimeEquals(_ lhs: some Collection<UInt8>, _ rhs: some Collec
     for (a, b) in zip(lhs, rhs) { difference |= a ^ b }
     return difference == 0
 }
+
+/// The same over raw memory, as every inbound packet's integrity check compares: indexing
+/// both, without the generic slices and iterators of the version above.
+@inlinable
+public func constantTimeEquals(_ lhs: UnsafeRawBufferPointer, _ rhs: UnsafeRawBufferPointer) -> Bool {
+    guard lhs.count == rhs.count else { return false }
+    var difference: UInt8 = 0
+    for index in 0..<lhs.count { difference |= lhs[index] ^ rhs[index] }
+    return difference == 0
+}

@@ -13,6 +13,7 @@ struct FieldWriter {
 
     fileprivate init(_ memory: UnsafeMutableRawBufferPointer) { self.memory = memory }
 
+    @inline(__always)
     mutating func write(_ value: UInt8) {
         precondition(count < memory.count)
         memory[count] = value

@@ -37,11 +37,13 @@ extension RMCPHeader {
     /// The RMCP ACK owed for `datagram`, if any: ASF 2.0 section 3.2.2.3 acknowledges every
     /// RMCP message whose sequence number is not 255 (IPMI always sends 255).
     public static func acknowledgement(for datagram: ByteBuffer) -> ByteBuffer? {
+        // The sequence number first: it is 255 on every IPMI datagram, which ends the check.
         guard datagram.readableBytes >= RMCPHeader.size,
-              datagram.getInteger(at: datagram.readerIndex, as: UInt8.self) == RMCPHeader.version,
               let sequence = datagram.getInteger(at: datagram.readerIndex + 2, as: UInt8.self),
+              sequence != RMCPHeader.noAckSequence,
+              datagram.getInteger(at: datagram.readerIndex, as: UInt8.self) == RMCPHeader.version,
               let classByte = datagram.getInteger(at: datagram.readerIndex + 3, as: UInt8.self),
-              sequence != RMCPHeader.noAckSequence, classByte & 0x80 == 0,
+              classByte & 0x80 == 0,
               let messageClass = MessageClass(rawValue: classByte & 0x1F)
         else { return nil }
         var ack = ByteBuffer()

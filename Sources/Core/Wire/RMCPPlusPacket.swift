@@ -16,7 +16,7 @@ public enum PayloadType: UInt8, Sendable {
 /// An IPMI 2.0 (RMCP+) session packet (IPMI 2.0 section 13.6, table 13-8).
 ///
 /// The integrity trailer cannot be split off while parsing, because its length depends on
-/// the session's integrity algorithm; `signedRegion(authCodeLength:)` does that later.
+/// the session's integrity algorithm; `signedLength(authCodeLength:)` does that later.
 public struct RMCPPlusPacket: Sendable {
     public static let nextHeader: UInt8 = 0x07
 
@@ -49,20 +49,20 @@ public struct RMCPPlusPacket: Sendable {
 
     /// Splits an authenticated packet into the bytes its integrity code covers and the code.
     /// Returns nil when the trailer is malformed.
-    public func signedRegion(authCodeLength: Int) -> (signed: ByteBuffer, authCode: ByteBuffer)? {
-        let total = sessionBytes.readableBytes
-        let signedLength = total - authCodeLength
+    /// The bytes the code covers are the first of `sessionBytes`, the code the rest; this is
+    /// how many they are. A count, not two slices: each slice is a reference to retain and
+    /// release on every inbound packet.
+    public func signedLength(authCodeLength: Int) -> Int? {
+        let signedLength = sessionBytes.readableBytes - authCodeLength
         // Header (12) + payload + pad length + next header, at least.
         let payloadEnd = 12 + payload.readableBytes
-        guard signedLength >= payloadEnd + 2,
-              let signed = sessionBytes.getSlice(at: sessionBytes.readerIndex, length: signedLength),
-              let code = sessionBytes.getSlice(at: sessionBytes.readerIndex + signedLength, length: authCodeLength),
-              let nextHeader = signed.getInteger(at: signed.writerIndex - 1, as: UInt8.self),
-              let padLength = signed.getInteger(at: signed.writerIndex - 2, as: UInt8.self),
-              nextHeader == RMCPPlusPacket.nextHeader,
+        let base = sessionBytes.readerIndex
+        guard authCodeLength >= 0, signedLength >= payloadEnd + 2,
+              sessionBytes.getInteger(at: base + signedLength - 1, as: UInt8.self) == RMCPPlusPacket.nextHeader,
+              let padLength = sessionBytes.getInteger(at: base + signedLength - 2, as: UInt8.self),
               Int(padLength) == signedLength - 2 - payloadEnd
         else { return nil }
-        return (signed, code)
+        return signedLength
     }
 }
 

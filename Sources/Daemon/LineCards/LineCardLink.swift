@@ -263,7 +263,6 @@ final class LineCardLink {
     /// Queues what the MM lacks after a hello: the SDR set if its digest differs, every
     /// reading; the unconfirmed SEL entries follow from `pump`.
     private func synchronise(after hello: LinkHelloResponse, records: [[UInt8]], digest: UInt32) {
-        let slot = settings.slot
         managementModuleIncarnation = hello.incarnation
         selConfirmed = hello.selConfirmed
         pendingSELChangeCount = nil

@@ -23,7 +23,7 @@ final class DatagramHandler: ChannelInboundHandler {
     /// Replies written to the channel and not yet flushed.
     private var pendingWrites = false
     /// The batch's reply so far, while it is the only one.
-    private var heldReply: AddressedEnvelope<ByteBuffer>?
+    private var heldReply: HeldReply?
     /// Each answer is written here; once the last one has been sent this buffer is unshared
     /// again, and clearing it reuses its storage instead of allocating.
     private var output: ByteBuffer?
@@ -54,6 +54,10 @@ final class DatagramHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
+        if heldReply != nil {
+            // Its bytes are `output`'s, which this datagram's answer is about to overwrite.
+            write(nil, context: context)
+        }
         var output = self.output.take() ?? context.channel.allocator.buffer(capacity: 128)
         output.clear()
         defer { self.output = output }
@@ -66,11 +70,10 @@ final class DatagramHandler: ChannelInboundHandler {
         case .none:
             break
         case .sendNow:
-            let answer = AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: output)
-            if pendingWrites || heldReply != nil {
-                write(answer, context: context)
+            if pendingWrites {
+                write(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: output), context: context)
             } else {
-                heldReply = answer
+                heldReply = HeldReply(address: envelope.remoteAddress, bytes: output)
             }
         case .later(let pending):
             // Once its SEL change is on disk or its hook is done; if that fails the client hears nothing and retries.
@@ -84,8 +87,9 @@ final class DatagramHandler: ChannelInboundHandler {
 
     /// One flush per batch of reads, not per datagram; or the batch's only reply, sent directly.
     func channelReadComplete(context: ChannelHandlerContext) {
-        if let reply = heldReply.take(), !send(reply) {
-            write(reply, context: context)
+        if let reply = heldReply.take(), !reply.send(on: socket) {
+            context.write(wrapOutboundOut(reply.envelope), promise: nil)
+            pendingWrites = true
         }
         if pendingWrites {
             pendingWrites = false
@@ -93,28 +97,50 @@ final class DatagramHandler: ChannelInboundHandler {
         }
     }
 
-    /// Queues `envelope` on the channel, behind the batch's held reply if there is one.
-    private func write(_ envelope: AddressedEnvelope<ByteBuffer>, context: ChannelHandlerContext) {
+    /// Queues `envelope` (if any) on the channel, behind the batch's held reply if there is one.
+    private func write(_ envelope: AddressedEnvelope<ByteBuffer>?, context: ChannelHandlerContext) {
         if let reply = heldReply.take() {
-            context.write(wrapOutboundOut(reply), promise: nil)
+            context.write(wrapOutboundOut(reply.envelope), promise: nil)
+            pendingWrites = true
         }
-        context.write(wrapOutboundOut(envelope), promise: nil)
-        pendingWrites = true
-    }
-
-    /// Sends `reply` now on the socket; false if it was not sent whole (the send buffer is
-    /// full, or an error the channel's write path will report).
-    private func send(_ reply: AddressedEnvelope<ByteBuffer>) -> Bool {
-        reply.remoteAddress.withSockAddr { address, length in
-            reply.data.withUnsafeReadableBytes { bytes in
-                sendto(socket, bytes.baseAddress, bytes.count, CInt(MSG_DONTWAIT), address, socklen_t(length)) == bytes.count
-            }
+        if let envelope {
+            context.write(wrapOutboundOut(envelope), promise: nil)
+            pendingWrites = true
         }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         // A UDP socket error (e.g. ICMP port unreachable from a vanished console) is no reason to stop serving.
         logger.debug("socket error: \(error)")
+    }
+}
+
+/// A reply waiting for the end of its read batch. Not an `AddressedEnvelope`: copying and
+/// destroying that generic type went through its value witnesses, 700 instructions a reply.
+private struct HeldReply {
+    var address: SocketAddress
+    var bytes: ByteBuffer
+
+    var envelope: AddressedEnvelope<ByteBuffer> { AddressedEnvelope(remoteAddress: address, data: bytes) }
+
+    /// Sends the reply now on `socket`; false if it was not sent whole (the send buffer is
+    /// full, or an error the channel's write path will report).
+    func send(on socket: CInt) -> Bool {
+        switch address {
+        case .v4(let v4): send(on: socket, to: v4.address)
+        case .v6(let v6): send(on: socket, to: v6.address)
+        case .unixDomainSocket: false
+        }
+    }
+
+    /// `sendto` with `address`, a `sockaddr_in` or a `sockaddr_in6`.
+    private func send<Address>(on socket: CInt, to address: Address) -> Bool {
+        withUnsafeBytes(of: address) { address in
+            bytes.withUnsafeReadableBytes { bytes in
+                sendto(socket, bytes.baseAddress, bytes.count, CInt(MSG_DONTWAIT),
+                       address.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t(address.count)) == bytes.count
+            }
+        }
     }
 }
 
@@ -128,11 +154,15 @@ extension RemoteConsole {
     init(_ address: SocketAddress) {
         switch address {
         case .v4(let v4):
-            self.init(ipv4NetworkOrder: v4.address.sin_addr.s_addr, port: UInt16(address.port ?? 0))
+            let socketAddress = v4.address
+            self.init(ipv4NetworkOrder: socketAddress.sin_addr.s_addr, port: UInt16(bigEndian: socketAddress.sin_port))
         case .v6(let v6):
-            self = withUnsafeBytes(of: v6.address.sin6_addr) { RemoteConsole(ipv6: $0, port: UInt16(address.port ?? 0)) }
+            let socketAddress = v6.address
+            self = withUnsafeBytes(of: socketAddress.sin6_addr) {
+                RemoteConsole(ipv6: $0, port: UInt16(bigEndian: socketAddress.sin6_port))
+            }
         default:
-            self.init(ipv4: nil, port: UInt16(address.port ?? 0))
+            self.init(ipv4: nil, port: 0)
         }
     }
 }
