@@ -54,10 +54,6 @@ final class DatagramHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
-        if heldReply != nil {
-            // Its bytes are `output`'s, which this datagram's answer is about to overwrite.
-            write(nil, context: context)
-        }
         var output = self.output.take() ?? context.channel.allocator.buffer(capacity: 128)
         output.clear()
         defer { self.output = output }
@@ -70,7 +66,7 @@ final class DatagramHandler: ChannelInboundHandler {
         case .none:
             break
         case .sendNow:
-            if pendingWrites {
+            if pendingWrites || heldReply != nil {
                 write(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: output), context: context)
             } else {
                 heldReply = HeldReply(address: envelope.remoteAddress, bytes: output)
@@ -88,8 +84,7 @@ final class DatagramHandler: ChannelInboundHandler {
     /// One flush per batch of reads, not per datagram; or the batch's only reply, sent directly.
     func channelReadComplete(context: ChannelHandlerContext) {
         if let reply = heldReply.take(), !reply.send(on: socket) {
-            context.write(wrapOutboundOut(reply.envelope), promise: nil)
-            pendingWrites = true
+            write(reply.envelope, context: context)
         }
         if pendingWrites {
             pendingWrites = false
@@ -97,16 +92,13 @@ final class DatagramHandler: ChannelInboundHandler {
         }
     }
 
-    /// Queues `envelope` (if any) on the channel, behind the batch's held reply if there is one.
-    private func write(_ envelope: AddressedEnvelope<ByteBuffer>?, context: ChannelHandlerContext) {
+    /// Queues `envelope` on the channel, behind the batch's held reply if there is one.
+    private func write(_ envelope: AddressedEnvelope<ByteBuffer>, context: ChannelHandlerContext) {
         if let reply = heldReply.take() {
             context.write(wrapOutboundOut(reply.envelope), promise: nil)
-            pendingWrites = true
         }
-        if let envelope {
-            context.write(wrapOutboundOut(envelope), promise: nil)
-            pendingWrites = true
-        }
+        context.write(wrapOutboundOut(envelope), promise: nil)
+        pendingWrites = true
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
