@@ -44,12 +44,12 @@ final class InetFormatTests: XCTestCase {
         XCTAssertEqual(String(cString: text), "192.168.1.200")
 
         for host in ["127.0.0.1", "10.20.30.40", "255.255.255.255", "0.0.0.0"] {
-            let parsed = try SocketAddress(ipAddress: host, port: 623)
+            let parsed = try SocketAddress(ipAddress: host, port: 40_000)
             guard case .v4(let v4) = parsed else { return XCTFail("\(host) is not IPv4") }
             // The host string NIO formats when it reads a datagram from this sockaddr.
             XCTAssertEqual(SocketAddress(v4.address).ipAddress, host)
         }
-        let parsed = try SocketAddress(ipAddress: "fe80::1:2", port: 623)
+        let parsed = try SocketAddress(ipAddress: "fe80::1:2", port: 40_000)
         guard case .v6(let v6) = parsed else { return XCTFail("not IPv6") }
         XCTAssertEqual(SocketAddress(v6.address).ipAddress, "fe80::1:2")
     }
