@@ -29,9 +29,7 @@ struct FieldWriter {
 
     /// The two's-complement checksum (`ipmiChecksum`) of the bytes written from `start` on.
     func checksum(from start: Int) -> UInt8 {
-        var sum: UInt8 = 0
-        for index in start..<count { sum &+= memory[index] }
-        return 0 &- sum
+        ipmiChecksum(UnsafeRawBufferPointer(rebasing: memory[start..<count]))
     }
 }
 

@@ -7,10 +7,15 @@ import NIOCore
 func ipmiChecksum(_ buffer: ByteBuffer, at index: Int, length: Int) -> UInt8 {
     buffer.withUnsafeReadableBytes { raw in
         let start = index - buffer.readerIndex
-        var sum: UInt8 = 0
-        for byte in UnsafeRawBufferPointer(rebasing: raw[start..<start + length]) { sum &+= byte }
-        return 0 &- sum
+        return ipmiChecksum(UnsafeRawBufferPointer(rebasing: raw[start..<start + length]))
     }
+}
+
+/// The IPMI checksum of `bytes`.
+func ipmiChecksum(_ bytes: UnsafeRawBufferPointer) -> UInt8 {
+    var sum: UInt8 = 0
+    for byte in bytes { sum &+= byte }
+    return 0 &- sum
 }
 
 /// An IPMI request as carried over LAN (IPMI 2.0 section 13.8, table 13-4):
@@ -105,9 +110,7 @@ public enum IPMIResponseWriter {
         let base = buffer.readerIndex
         let checksum = buffer.withUnsafeMutableReadableBytes { bytes in
             bytes[codeIndex - base] = code.rawValue
-            var sum: UInt8 = 0
-            for index in (second - base)..<bytes.count { sum &+= bytes[index] }
-            return 0 &- sum
+            return ipmiChecksum(UnsafeRawBufferPointer(rebasing: bytes[(second - base)...]))
         }
         buffer.writeFields(capacity: 1) { $0.write(checksum) }
     }
